@@ -1,0 +1,80 @@
+//! Command-line parsing and the commands. Every command returns a `pdp::Result`, and `run`
+//! turns it into the contract's exit codes: 0 success, 1 a user error, 2 an internal one.
+
+mod check;
+mod eval;
+mod train;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "pdp",
+    version,
+    about = "A workbench for parallel distributed processing: step neural networks one tick at a time",
+    long_about = None
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate network, pattern and weight files
+    Check {
+        /// Files to check; weight files are checked against a network named beside them
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Train a network headless, one line per epoch
+    Train(train::TrainArgs),
+    /// Run every pattern of a set through a network and report its output and error
+    Eval(eval::EvalArgs),
+}
+
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
+                _ => ExitCode::from(1),
+            };
+        }
+    };
+    let result = match cli.command {
+        None => {
+            use clap::CommandFactory;
+            let _ = Cli::command().print_help();
+            Ok(())
+        }
+        Some(Command::Check { files }) => check::run(&files),
+        Some(Command::Train(args)) => train::run(&args),
+        Some(Command::Eval(args)) => eval::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}
+
+/// Opens a network and, if given, starts it from saved weights.
+fn open(
+    net: &std::path::Path,
+    weights: Option<&std::path::Path>,
+) -> pdp::Result<pdp::sim::Trainer> {
+    let mut t = pdp::sim::Trainer::open(net)?;
+    if let Some(w) = weights {
+        t.load_weights(w)?;
+    }
+    Ok(t)
+}

@@ -1,0 +1,366 @@
+//! Matrix products for the core: C = alpha * op(A) * op(B) + beta * C, on column-major
+//! nalgebra storage.
+//!
+//! Large products go straight to matrixmultiply's sgemm with the strides of a transposed view,
+//! because nalgebra's `tr_mul`/`gemm_tr` never reach sgemm (about ten times slower) and its
+//! transposed views with five or fewer columns read out of bounds (nalgebra issue 1616).
+//! Vectors and tiny matrices (per-pattern training, XOR) take plain loops, where sgemm's
+//! packing would cost more than the arithmetic. The choice depends on the shapes alone, so the
+//! same shapes always give the same bits.
+
+use nalgebra::DMatrix;
+
+/// Below this many multiply-adds a product runs as plain loops.
+const SMALL: usize = 4096;
+
+/// A read-only operand: column-major storage seen as-is or transposed.
+#[derive(Clone, Copy)]
+pub struct Mat<'a> {
+    data: &'a [f32],
+    /// Logical shape, after any transposition.
+    rows: usize,
+    cols: usize,
+    /// Strides of the logical matrix: element (i, j) is `data[i * rs + j * cs]`.
+    rs: usize,
+    cs: usize,
+}
+
+impl<'a> Mat<'a> {
+    /// A whole matrix.
+    pub fn of(m: &'a DMatrix<f32>) -> Self {
+        Self::cols(m, m.ncols())
+    }
+
+    /// The first `n` columns of a matrix (a batch that does not fill its buffer).
+    pub fn cols(m: &'a DMatrix<f32>, n: usize) -> Self {
+        assert!(n <= m.ncols(), "{n} columns of a matrix with {}", m.ncols());
+        Self::slice(&m.as_slice()[..m.nrows() * n], m.nrows(), n)
+    }
+
+    /// A column-major slice of `rows * cols` values.
+    pub fn slice(data: &'a [f32], rows: usize, cols: usize) -> Self {
+        assert_eq!(
+            data.len(),
+            rows * cols,
+            "slice length does not match its shape"
+        );
+        Mat {
+            data,
+            rows,
+            cols,
+            rs: 1,
+            cs: rows.max(1),
+        }
+    }
+
+    pub fn t(self) -> Self {
+        Mat {
+            data: self.data,
+            rows: self.cols,
+            cols: self.rows,
+            rs: self.cs,
+            cs: self.rs,
+        }
+    }
+
+    #[inline(always)]
+    fn at(&self, i: usize, j: usize) -> f32 {
+        self.data[i * self.rs + j * self.cs]
+    }
+}
+
+/// The output: a column-major slice.
+pub struct MatMut<'a> {
+    data: &'a mut [f32],
+    rows: usize,
+    cols: usize,
+}
+
+impl<'a> MatMut<'a> {
+    pub fn of(m: &'a mut DMatrix<f32>) -> Self {
+        let n = m.ncols();
+        Self::cols(m, n)
+    }
+
+    pub fn cols(m: &'a mut DMatrix<f32>, n: usize) -> Self {
+        assert!(n <= m.ncols(), "{n} columns of a matrix with {}", m.ncols());
+        let rows = m.nrows();
+        Self::slice(&mut m.as_mut_slice()[..rows * n], rows, n)
+    }
+
+    pub fn slice(data: &'a mut [f32], rows: usize, cols: usize) -> Self {
+        assert_eq!(
+            data.len(),
+            rows * cols,
+            "slice length does not match its shape"
+        );
+        MatMut { data, rows, cols }
+    }
+}
+
+/// C = alpha * A * B + beta * C. With beta = 0, C's old contents are never read.
+pub fn gemm(alpha: f32, a: Mat, b: Mat, beta: f32, c: MatMut) {
+    let (m, k, n) = (a.rows, a.cols, b.cols);
+    assert_eq!(
+        b.rows, k,
+        "inner dimensions differ: {m}x{k} times {}x{n}",
+        b.rows
+    );
+    assert_eq!(
+        (c.rows, c.cols),
+        (m, n),
+        "output is {}x{}, product {m}x{n}",
+        c.rows,
+        c.cols
+    );
+    if m == 0 || n == 0 {
+        return;
+    }
+    if k == 0 {
+        scale(c.data, beta);
+        return;
+    }
+    if n == 1 {
+        matvec(alpha, a, b, beta, c.data);
+    } else if k == 1 {
+        outer(alpha, a, b, beta, c);
+    } else if m * n * k < SMALL {
+        small(alpha, a, b, beta, c);
+    } else {
+        // SAFETY: the asserts above and in the constructors guarantee that every element
+        // (i, j) addressed through the strides lies inside its slice, for i < rows, j < cols;
+        // C is a distinct, exclusively borrowed slice with row stride 1, column stride m.
+        unsafe {
+            matrixmultiply::sgemm(
+                m,
+                k,
+                n,
+                alpha,
+                a.data.as_ptr(),
+                a.rs as isize,
+                a.cs as isize,
+                b.data.as_ptr(),
+                b.rs as isize,
+                b.cs as isize,
+                beta,
+                c.data.as_mut_ptr(),
+                1,
+                m as isize,
+            );
+        }
+    }
+}
+
+fn scale(c: &mut [f32], beta: f32) {
+    if beta == 0.0 {
+        c.fill(0.0);
+    } else if beta != 1.0 {
+        c.iter_mut().for_each(|v| *v *= beta);
+    }
+}
+
+/// y = alpha * A x + beta * y.
+fn matvec(alpha: f32, a: Mat, x: Mat, beta: f32, y: &mut [f32]) {
+    let k = a.cols;
+    if a.rs == 1 {
+        // Columns of A are contiguous: add alpha * x_p * A[:, p] for each p, skipping the
+        // zeros that sparse inputs (MNIST's background) are full of.
+        scale(y, beta);
+        for p in 0..k {
+            let xp = x.at(p, 0);
+            if xp == 0.0 {
+                continue;
+            }
+            let s = alpha * xp;
+            let col = &a.data[p * a.cs..p * a.cs + a.rows];
+            for (yi, &w) in y.iter_mut().zip(col) {
+                *yi += s * w;
+            }
+        }
+    } else {
+        // A is a transposed view: each row of A is a contiguous stored column: dot products.
+        let xs: Vec<f32>;
+        let xv: &[f32] = if x.rs == 1 {
+            &x.data[..k]
+        } else {
+            xs = (0..k).map(|p| x.at(p, 0)).collect();
+            &xs
+        };
+        for (i, yi) in y.iter_mut().enumerate() {
+            let row = &a.data[i * a.rs..i * a.rs + k];
+            let dot = dot(row, xv);
+            *yi = if beta == 0.0 {
+                alpha * dot
+            } else {
+                beta * *yi + alpha * dot
+            };
+        }
+    }
+}
+
+/// A dot product in eight lanes, so that the compiler vectorises it.
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let mut acc = [0.0f32; 8];
+    let chunks = a.len() / 8;
+    for c in 0..chunks {
+        for l in 0..8 {
+            acc[l] += a[c * 8 + l] * b[c * 8 + l];
+        }
+    }
+    let mut s = 0.0;
+    for i in chunks * 8..a.len() {
+        s += a[i] * b[i];
+    }
+    (acc[0] + acc[4]) + (acc[1] + acc[5]) + (acc[2] + acc[6]) + (acc[3] + acc[7]) + s
+}
+
+/// C = alpha * a b^T + beta * C, for a column a and a row b (k = 1).
+fn outer(alpha: f32, a: Mat, b: Mat, beta: f32, c: MatMut) {
+    let m = c.rows;
+    let av: Vec<f32>;
+    let col: &[f32] = if a.rs == 1 {
+        &a.data[..m]
+    } else {
+        av = (0..m).map(|i| a.at(i, 0)).collect();
+        &av
+    };
+    for j in 0..c.cols {
+        let s = alpha * b.at(0, j);
+        let out = &mut c.data[j * m..(j + 1) * m];
+        if beta == 0.0 {
+            if s == 0.0 {
+                out.fill(0.0);
+            } else {
+                for (o, &v) in out.iter_mut().zip(col) {
+                    *o = s * v;
+                }
+            }
+        } else {
+            if beta != 1.0 {
+                out.iter_mut().for_each(|o| *o *= beta);
+            }
+            if s != 0.0 {
+                for (o, &v) in out.iter_mut().zip(col) {
+                    *o += s * v;
+                }
+            }
+        }
+    }
+}
+
+fn small(alpha: f32, a: Mat, b: Mat, beta: f32, c: MatMut) {
+    let m = c.rows;
+    for j in 0..c.cols {
+        for i in 0..m {
+            let mut s = 0.0;
+            for p in 0..a.cols {
+                s += a.at(i, p) * b.at(p, j);
+            }
+            let o = &mut c.data[i + j * m];
+            *o = if beta == 0.0 {
+                alpha * s
+            } else {
+                beta * *o + alpha * s
+            };
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn naive(a: &DMatrix<f32>, b: &DMatrix<f32>) -> DMatrix<f32> {
+        let mut c = DMatrix::zeros(a.nrows(), b.ncols());
+        for i in 0..a.nrows() {
+            for j in 0..b.ncols() {
+                let mut s = 0.0f64;
+                for p in 0..a.ncols() {
+                    s += a[(i, p)] as f64 * b[(p, j)] as f64;
+                }
+                c[(i, j)] = s as f32;
+            }
+        }
+        c
+    }
+
+    fn filled(r: usize, c: usize, seed: u32) -> DMatrix<f32> {
+        DMatrix::from_fn(r, c, |i, j| {
+            let h = (i as u32 * 7919 + j as u32 * 104729 + seed * 31337) % 1000;
+            // Some exact zeros, as in sparse inputs.
+            if h.is_multiple_of(7) {
+                0.0
+            } else {
+                h as f32 / 500.0 - 1.0
+            }
+        })
+    }
+
+    /// Every path (vector, outer product, small loops, sgemm), every transposition, against
+    /// a plain f64 product, including the batch sizes at and below five columns that broke
+    /// nalgebra's transposed products.
+    #[test]
+    fn all_paths_match_a_plain_product() {
+        let shapes = [
+            (3, 4, 1),
+            (128, 784, 1),
+            (784, 128, 1),
+            (5, 1, 6),
+            (128, 1, 784),
+            (2, 2, 4),
+            (7, 3, 5),
+            (40, 30, 2),
+            (64, 50, 5),
+            (128, 784, 32),
+            (10, 128, 3),
+        ];
+        for &(m, k, n) in &shapes {
+            for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
+                let a = if ta { filled(k, m, 1) } else { filled(m, k, 1) };
+                let b = if tb { filled(n, k, 2) } else { filled(k, n, 2) };
+                let a_log = if ta { a.transpose() } else { a.clone() };
+                let b_log = if tb { b.transpose() } else { b.clone() };
+                let want = naive(&a_log, &b_log);
+                let c0 = filled(m, n, 3);
+                for (alpha, beta) in [(1.0, 0.0), (-0.5, 1.0), (2.0, 0.25)] {
+                    let mut c = c0.clone();
+                    let am = if ta { Mat::of(&a).t() } else { Mat::of(&a) };
+                    let bm = if tb { Mat::of(&b).t() } else { Mat::of(&b) };
+                    gemm(alpha, am, bm, beta, MatMut::of(&mut c));
+                    let expect = &want * alpha + &c0 * beta;
+                    let err = (&c - &expect).abs().max();
+                    assert!(
+                        err < 1e-3 * (k as f32).sqrt(),
+                        "{m}x{k}x{n} ta={ta} tb={tb} alpha={alpha} beta={beta}: error {err}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn beta_zero_ignores_nan_in_the_output() {
+        let a = filled(20, 30, 1);
+        let b = filled(30, 10, 2);
+        let mut c = DMatrix::from_element(20, 10, f32::NAN);
+        gemm(1.0, Mat::of(&a), Mat::of(&b), 0.0, MatMut::of(&mut c));
+        assert!(c.iter().all(|v| v.is_finite()));
+    }
+
+    #[test]
+    fn a_prefix_of_columns_is_a_smaller_batch() {
+        let w = filled(6, 8, 1);
+        let x = filled(8, 10, 2);
+        let mut y = DMatrix::zeros(6, 10);
+        gemm(
+            1.0,
+            Mat::of(&w),
+            Mat::cols(&x, 3),
+            0.0,
+            MatMut::cols(&mut y, 3),
+        );
+        let want = naive(&w, &x.columns(0, 3).into_owned());
+        assert!((y.columns(0, 3) - want).abs().max() < 1e-5);
+        assert!(y.columns(3, 7).iter().all(|&v| v == 0.0));
+    }
+}

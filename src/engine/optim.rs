@@ -1,0 +1,115 @@
+//! Optimizers: they turn accumulated gradients into weight changes. Their state (momentum,
+//! Adam's moments) is kept apart from the parameters, as in candle and burn, and is saved with
+//! the weights so that training resumes exactly.
+
+use super::net::Param;
+use crate::spec::Optimizer;
+use nalgebra::DMatrix;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OptimizerState {
+    /// Updates made so far.
+    pub step: u64,
+    /// Per parameter: SGD's last weight change (only with momentum), or Adam's two moments.
+    pub slots: Vec<Vec<DMatrix<f32>>>,
+}
+
+impl OptimizerState {
+    pub fn new(opt: &Optimizer, params: &[Param]) -> Self {
+        let count = match opt {
+            Optimizer::Sgd { momentum, .. } if *momentum > 0.0 => 1,
+            Optimizer::Sgd { .. } => 0,
+            Optimizer::Adam { .. } => 2,
+        };
+        OptimizerState {
+            step: 0,
+            slots: params
+                .iter()
+                .map(|p| {
+                    (0..count)
+                        .map(|_| DMatrix::zeros(p.value.nrows(), p.value.ncols()))
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+
+    pub fn kind(opt: &Optimizer) -> &'static str {
+        match opt {
+            Optimizer::Sgd { .. } => "sgd",
+            Optimizer::Adam { .. } => "adam",
+        }
+    }
+
+    /// Whether this state is the right shape for `opt` and `params` (after a change of
+    /// optimizer in the settings, it is not, and is made anew).
+    pub fn fits(&self, opt: &Optimizer, params: &[Param]) -> bool {
+        let fresh = OptimizerState::new(opt, params);
+        fresh.slots.len() == self.slots.len()
+            && fresh.slots.iter().zip(&self.slots).all(|(a, b)| {
+                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.shape() == y.shape())
+            })
+    }
+
+    /// One update of every parameter from its gradient.
+    pub fn update(&mut self, opt: &Optimizer, lrate: f32, params: &mut [Param]) {
+        if !self.fits(opt, params) {
+            *self = OptimizerState::new(opt, params);
+        }
+        self.step += 1;
+        match *opt {
+            Optimizer::Sgd {
+                momentum,
+                weight_decay,
+            } => {
+                for (p, slots) in params.iter_mut().zip(&mut self.slots) {
+                    let w = p.value.as_mut_slice();
+                    let g = p.grad.as_slice();
+                    match slots.first_mut() {
+                        None if weight_decay == 0.0 => {
+                            for (wi, &gi) in w.iter_mut().zip(g) {
+                                *wi -= lrate * gi;
+                            }
+                        }
+                        None => {
+                            for (wi, &gi) in w.iter_mut().zip(g) {
+                                *wi -= lrate * (gi + weight_decay * *wi);
+                            }
+                        }
+                        Some(dw) => {
+                            for ((wi, &gi), di) in w.iter_mut().zip(g).zip(dw.as_mut_slice()) {
+                                *di = -lrate * (gi + weight_decay * *wi) + momentum * *di;
+                                *wi += *di;
+                            }
+                        }
+                    }
+                }
+            }
+            Optimizer::Adam {
+                beta1,
+                beta2,
+                epsilon,
+                weight_decay,
+            } => {
+                let t = self.step as i32;
+                let c1 = 1.0 - beta1.powi(t);
+                let c2 = 1.0 - beta2.powi(t);
+                let step = lrate / c1;
+                let c2_sqrt = c2.sqrt();
+                for (p, slots) in params.iter_mut().zip(&mut self.slots) {
+                    let (m, v) = slots.split_at_mut(1);
+                    let (m, v) = (m[0].as_mut_slice(), v[0].as_mut_slice());
+                    let w = p.value.as_mut_slice();
+                    let g = p.grad.as_slice();
+                    for i in 0..w.len() {
+                        let gi = g[i] + weight_decay * w[i];
+                        m[i] = beta1 * m[i] + (1.0 - beta1) * gi;
+                        v[i] = beta2 * v[i] + (1.0 - beta2) * gi * gi;
+                        // As PyTorch: w -= lr / c1 * m / (sqrt(v) / sqrt(c2) + eps).
+                        w[i] -= step * m[i] / (v[i].sqrt() / c2_sqrt + epsilon);
+                    }
+                }
+            }
+        }
+    }
+}

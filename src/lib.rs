@@ -1,0 +1,11 @@
+//! pdp: a workbench for parallel distributed processing. Networks and patterns are read
+//! from RON files (`spec`, `data`), built into a nalgebra core (`engine`), and run one named
+//! tick at a time or flat out by the stepper (`sim`), which the command line drives.
+
+pub mod data;
+pub mod engine;
+pub mod error;
+pub mod sim;
+pub mod spec;
+
+pub use error::{Error, Result};

@@ -1,0 +1,561 @@
+//! The backpropagation stepper.
+
+use super::load::LoadedNetwork;
+use crate::data::PatternSet;
+use crate::engine::backprop::{self, Activity, GradMode};
+use crate::engine::net::{permutation, rng_for};
+use crate::engine::{Correctness, Network, OptimizerState, Param, PatternError};
+use crate::error::{Error, Result};
+use crate::spec::{Loss, NetworkSpec, Order, Reduction, RonPath, Update};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// The most patterns one block holds. An update over more patterns (a whole epoch of MNIST)
+/// is computed block by block, its gradients summed, so memory stays small.
+pub const MAX_BLOCK: usize = 256;
+
+/// One tick's kind. A block of patterns goes through `Present`, a `Forward` per layer,
+/// `OutputError`, a `Backward` per hidden layer, then `Update` when the block ends an update
+/// and `EndEpoch` when it ends the epoch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Present,
+    Forward(usize),
+    OutputError,
+    Backward(usize),
+    Update,
+    EndEpoch,
+}
+
+/// What a tick did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TickReport {
+    pub phase: Phase,
+    /// The layer whose state the tick changed, if one.
+    pub layer: Option<usize>,
+    /// Whether parameters (weights, biases) changed.
+    pub weights_changed: bool,
+    /// The report of the epoch the tick ended.
+    pub epoch: Option<EpochReport>,
+}
+
+/// One epoch's figures, as the command line prints them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EpochReport {
+    pub epoch: usize,
+    /// tss for sum-squared error; the mean cross-entropy per pattern otherwise.
+    pub loss: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tss: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub train_accuracy: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test_loss: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test_accuracy: Option<f64>,
+    pub seconds: f64,
+}
+
+/// Sums over the patterns of an epoch or an evaluation.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct EvalTotals {
+    pub patterns: usize,
+    pub sse: f64,
+    pub loss_sum: f64,
+    pub correct: usize,
+    pub judged: usize,
+}
+
+impl EvalTotals {
+    fn add(&mut self, e: &PatternError) {
+        self.patterns += 1;
+        self.sse += e.sse as f64;
+        self.loss_sum += e.loss as f64;
+        if let Some(c) = e.correct {
+            self.judged += 1;
+            self.correct += c as usize;
+        }
+    }
+
+    /// The loss as reported: tss for sum-squared error, the mean per pattern otherwise.
+    pub fn loss(&self, loss: Loss) -> f64 {
+        match loss {
+            Loss::SumSquared => self.sse,
+            Loss::CrossEntropy => self.loss_sum / self.patterns.max(1) as f64,
+        }
+    }
+
+    pub fn accuracy(&self) -> Option<f64> {
+        (self.judged > 0).then(|| self.correct as f64 / self.judged as f64)
+    }
+}
+
+/// Why a run stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopReason {
+    Criterion,
+    Epochs,
+}
+
+/// A network, its parameters, its patterns and its optimizer, with the position of training
+/// down to the tick.
+pub struct Trainer {
+    pub path: PathBuf,
+    pub spec: NetworkSpec,
+    pub net: Network,
+    pub params: Vec<Param>,
+    pub optimizer: OptimizerState,
+    pub train: PatternSet,
+    pub test: Option<PatternSet>,
+    /// The current block's units.
+    pub activity: Activity,
+    /// The seed the parameters were drawn from; pattern orders are drawn from it too.
+    pub seed: u64,
+    /// Epochs completed.
+    pub epoch: usize,
+    pub history: Vec<EpochReport>,
+    /// Each training pattern's error when it was last presented.
+    pub pattern_errors: Vec<Option<PatternError>>,
+    correctness: Correctness,
+    /// This epoch's pattern order, and how many of it have been presented.
+    order: Vec<usize>,
+    pos: usize,
+    /// The ticks of the current block, and the next to run.
+    plan: Vec<Phase>,
+    next: usize,
+    block: Vec<usize>,
+    grad_mode: GradMode,
+    /// Patterns left before the next update, and the update's size.
+    period_left: usize,
+    period_len: usize,
+    totals: EvalTotals,
+    epoch_start: Option<Instant>,
+    eval_activity: Option<Activity>,
+}
+
+impl Trainer {
+    /// Opens a network file and its patterns, with parameters drawn from its seed.
+    pub fn open(path: &Path) -> Result<Trainer> {
+        Trainer::from_loaded(LoadedNetwork::open(path)?)
+    }
+
+    pub fn from_loaded(loaded: LoadedNetwork) -> Result<Trainer> {
+        let spec = loaded.spec.clone();
+        let train = loaded.train.clone().ok_or_else(|| {
+            loaded.source.error_at(
+                &RonPath::new().field("name"),
+                "the network names no training patterns: add `train: \"file.ron\"`",
+            )
+        })?;
+        let seed = spec.training.seed;
+        let (net, params) = Network::build(&spec, &loaded.topology, seed);
+        let optimizer = OptimizerState::new(&spec.training.optimizer, &params);
+        let correctness = Correctness::resolve(
+            spec.training.accuracy,
+            net.layers[net.output].activation,
+            train.has_labels(),
+        );
+        let capacity = update_size(spec.training.update, train.len()).min(MAX_BLOCK);
+        let activity = Activity::new(&net, capacity);
+        let n = train.len();
+        let mut t = Trainer {
+            path: loaded.path.clone(),
+            test: loaded.test.clone(),
+            spec,
+            net,
+            params,
+            optimizer,
+            train,
+            activity,
+            seed,
+            epoch: 0,
+            history: Vec::new(),
+            pattern_errors: vec![None; n],
+            correctness,
+            order: Vec::new(),
+            pos: 0,
+            plan: Vec::new(),
+            next: 0,
+            block: Vec::new(),
+            grad_mode: GradMode {
+                scale: 1.0,
+                accumulate: false,
+            },
+            period_left: 0,
+            period_len: 0,
+            totals: EvalTotals::default(),
+            epoch_start: None,
+            eval_activity: None,
+        };
+        t.start_epoch();
+        Ok(t)
+    }
+
+    /// Draws the parameters afresh from `seed` and forgets all training.
+    pub fn reset(&mut self, seed: u64) {
+        self.seed = seed;
+        self.net.initialize(&self.spec, seed, &mut self.params);
+        self.optimizer = OptimizerState::new(&self.spec.training.optimizer, &self.params);
+        self.epoch = 0;
+        self.history.clear();
+        self.pattern_errors.iter_mut().for_each(|e| *e = None);
+        self.restart_epoch();
+    }
+
+    /// Starts the current epoch again from its first pattern (after loading weights, say).
+    pub(super) fn restart_epoch(&mut self) {
+        self.plan.clear();
+        self.next = 0;
+        self.period_left = 0;
+        self.start_epoch();
+    }
+
+    fn start_epoch(&mut self) {
+        let n = self.train.len();
+        self.order = match self.spec.training.order {
+            Order::Sequential => (0..n).collect(),
+            Order::Permuted => permutation(n, &mut rng_for(self.seed, 1 + self.epoch as u64)),
+        };
+        self.pos = 0;
+        self.totals = EvalTotals::default();
+        self.epoch_start = None;
+    }
+
+    /// The name of a tick, as the screen shows it.
+    pub fn describe(&self, phase: Phase) -> String {
+        let name = |l: usize| self.net.layers[l].name.as_str();
+        match phase {
+            Phase::Present => match self.block.as_slice() {
+                [p] => format!("present {}", self.train.name(*p)),
+                b => format!("present {} patterns", b.len()),
+            },
+            Phase::Forward(l) => {
+                let from: Vec<&str> = self.net.layers[l]
+                    .incoming
+                    .iter()
+                    .map(|&p| name(self.net.projections[p].from))
+                    .collect();
+                format!("forward {} <- {}", name(l), from.join(", "))
+            }
+            Phase::OutputError => format!("error at {}", name(self.net.output)),
+            Phase::Backward(l) => {
+                let to: Vec<&str> = self.net.layers[l]
+                    .outgoing
+                    .iter()
+                    .map(|&p| name(self.net.projections[p].to))
+                    .collect();
+                format!("backward {} <- {}", name(l), to.join(", "))
+            }
+            Phase::Update => {
+                let biases = self.net.layers.iter().filter(|l| l.bias.is_some()).count();
+                let projections = self.net.projections.len();
+                let plural =
+                    |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+                if biases == 0 {
+                    format!("update {}", plural(projections, "projection"))
+                } else {
+                    format!(
+                        "update {}, {}",
+                        plural(projections, "projection"),
+                        plural(biases, "bias").replace("biass", "biases")
+                    )
+                }
+            }
+            Phase::EndEpoch => format!("end of epoch {}", self.epoch + 1),
+        }
+    }
+
+    /// The ticks of the current block (or of the next one, before it starts), and how many
+    /// of them have run.
+    pub fn timeline(&mut self) -> (Vec<Phase>, usize) {
+        if self.next == self.plan.len() {
+            // Between blocks: show the next block's ticks, none done.
+            let plan = self.plan_for(self.next_block_len());
+            return (plan, 0);
+        }
+        (self.plan.clone(), self.next)
+    }
+
+    /// The patterns of the current block, in column order.
+    pub fn block_patterns(&self) -> &[usize] {
+        &self.block
+    }
+
+    /// Whether the next tick starts a new block.
+    pub fn at_block_start(&self) -> bool {
+        self.next == self.plan.len()
+    }
+
+    /// Patterns of this epoch presented so far.
+    pub fn epoch_position(&self) -> usize {
+        self.pos
+    }
+
+    fn next_block_len(&self) -> usize {
+        let n = self.train.len();
+        let left = if self.period_left == 0 {
+            update_size(self.spec.training.update, n).min(n - self.pos)
+        } else {
+            self.period_left
+        };
+        left.min(self.activity.capacity)
+    }
+
+    fn plan_for(&self, len: usize) -> Vec<Phase> {
+        let net = &self.net;
+        let mut plan = vec![Phase::Present];
+        plan.extend(
+            net.order
+                .iter()
+                .filter(|&&l| l != net.input)
+                .map(|&l| Phase::Forward(l)),
+        );
+        plan.push(Phase::OutputError);
+        plan.extend(
+            net.order
+                .iter()
+                .rev()
+                .filter(|&&l| l != net.input && l != net.output)
+                .map(|&l| Phase::Backward(l)),
+        );
+        let period_left = if self.period_left == 0 {
+            update_size(self.spec.training.update, self.train.len())
+                .min(self.train.len() - self.pos)
+        } else {
+            self.period_left
+        };
+        if period_left == len {
+            plan.push(Phase::Update);
+        }
+        if self.pos + len == self.train.len() {
+            plan.push(Phase::EndEpoch);
+        }
+        plan
+    }
+
+    fn begin_block(&mut self) {
+        let n = self.train.len();
+        if self.period_left == 0 {
+            self.period_len = update_size(self.spec.training.update, n).min(n - self.pos);
+            self.period_left = self.period_len;
+        }
+        let len = self.next_block_len();
+        self.plan = self.plan_for(len);
+        self.next = 0;
+        self.grad_mode = GradMode {
+            scale: match self.spec.training.reduction() {
+                Reduction::Sum => 1.0,
+                Reduction::Mean => 1.0 / self.period_len as f32,
+            },
+            accumulate: self.period_left != self.period_len,
+        };
+        self.block.clear();
+        self.block
+            .extend_from_slice(&self.order[self.pos..self.pos + len]);
+        self.period_left -= len;
+        self.pos += len;
+        if self.epoch_start.is_none() {
+            self.epoch_start = Some(Instant::now());
+        }
+    }
+
+    /// Runs the next tick.
+    pub fn tick(&mut self) -> Result<TickReport> {
+        if self.next == self.plan.len() {
+            self.begin_block();
+        }
+        let phase = self.plan[self.next];
+        self.next += 1;
+        let mut report = TickReport {
+            phase,
+            layer: None,
+            weights_changed: false,
+            epoch: None,
+        };
+        let t = &self.spec.training;
+        match phase {
+            Phase::Present => {
+                backprop::present(&self.net, &self.train, &self.block, &mut self.activity);
+                report.layer = Some(self.net.input);
+            }
+            Phase::Forward(l) => {
+                backprop::forward(&self.net, &self.params, l, &mut self.activity);
+                report.layer = Some(l);
+            }
+            Phase::OutputError => {
+                let o = self.net.output;
+                backprop::output_error(&self.net, t.loss, self.correctness, &mut self.activity);
+                backprop::gradients(
+                    &self.net,
+                    o,
+                    &self.activity,
+                    self.grad_mode,
+                    &mut self.params,
+                );
+                for (c, &p) in self.block.iter().enumerate() {
+                    let e = self.activity.errors[c];
+                    self.totals.add(&e);
+                    self.pattern_errors[p] = Some(e);
+                }
+                report.layer = Some(o);
+                self.check_finite()?;
+            }
+            Phase::Backward(l) => {
+                backprop::backward(
+                    &self.net,
+                    l,
+                    &mut self.activity,
+                    self.grad_mode,
+                    &mut self.params,
+                );
+                report.layer = Some(l);
+            }
+            Phase::Update => {
+                self.optimizer
+                    .update(&t.optimizer, t.lrate, &mut self.params);
+                report.weights_changed = true;
+            }
+            Phase::EndEpoch => {
+                let totals = self.totals;
+                let seconds = self.epoch_start.map_or(0.0, |s| s.elapsed().as_secs_f64());
+                let loss = t.loss;
+                let test = match self.test.take() {
+                    Some(set) => {
+                        let totals = self.evaluate(&set, |_, _, _| {});
+                        self.test = Some(set);
+                        Some(totals)
+                    }
+                    None => None,
+                };
+                let r = EpochReport {
+                    epoch: self.epoch + 1,
+                    loss: totals.loss(loss),
+                    tss: (loss == Loss::SumSquared).then_some(totals.sse),
+                    train_accuracy: totals.accuracy(),
+                    test_loss: test.map(|t| t.loss(loss)),
+                    test_accuracy: test.and_then(|t| t.accuracy()),
+                    seconds,
+                };
+                self.epoch += 1;
+                self.history.push(r.clone());
+                self.start_epoch();
+                report.epoch = Some(r);
+            }
+        }
+        Ok(report)
+    }
+
+    fn check_finite(&self) -> Result<()> {
+        let n = self.activity.cols;
+        if self.activity.errors[..n].iter().all(|e| e.loss.is_finite()) {
+            return Ok(());
+        }
+        let place = match backprop::non_finite_layer(&self.net, &self.activity) {
+            Some(l) => format!(
+                "layer `{}` has NaN or infinite activations",
+                self.net.layers[l].name
+            ),
+            None => "the loss is not finite".to_string(),
+        };
+        Err(Error::Diverged(format!(
+            "training diverged in epoch {}: {place}; try a smaller lrate (now {})",
+            self.epoch + 1,
+            self.spec.training.lrate
+        )))
+    }
+
+    /// Runs ticks to the end of the current block (through its update, if it ends one).
+    pub fn step_block(&mut self) -> Result<Option<EpochReport>> {
+        let mut done = None;
+        loop {
+            let r = self.tick()?;
+            if r.epoch.is_some() {
+                done = r.epoch;
+            }
+            if self.next == self.plan.len() {
+                return Ok(done);
+            }
+        }
+    }
+
+    /// Runs ticks to the end of the current epoch.
+    pub fn step_epoch(&mut self) -> Result<EpochReport> {
+        loop {
+            if let Some(r) = self.tick()?.epoch {
+                return Ok(r);
+            }
+        }
+    }
+
+    /// Whether an epoch's error is below the network's criterion.
+    pub fn criterion_met(&self, r: &EpochReport) -> bool {
+        self.spec.training.ecrit.is_some_and(|e| r.loss < e as f64)
+    }
+
+    /// Trains up to `epochs` more epochs, stopping early at the criterion; calls `each` after
+    /// every epoch.
+    pub fn train_epochs(
+        &mut self,
+        epochs: usize,
+        mut each: impl FnMut(&EpochReport),
+    ) -> Result<StopReason> {
+        for _ in 0..epochs {
+            let r = self.step_epoch()?;
+            each(&r);
+            if self.criterion_met(&r) {
+                return Ok(StopReason::Criterion);
+            }
+        }
+        Ok(StopReason::Epochs)
+    }
+
+    /// Runs `set` forward (no learning; the training block is left as it was) and calls
+    /// `each(pattern, activity, column)` for every pattern with all layers' activations.
+    pub fn evaluate(
+        &mut self,
+        set: &PatternSet,
+        mut each: impl FnMut(usize, &Activity, usize),
+    ) -> EvalTotals {
+        let mut act = match self.eval_activity.take() {
+            Some(a) => a,
+            None => Activity::new(&self.net, MAX_BLOCK),
+        };
+        let correctness = Correctness::resolve(
+            self.spec.training.accuracy,
+            self.net.layers[self.net.output].activation,
+            set.has_labels(),
+        );
+        let mut totals = EvalTotals::default();
+        let idx: Vec<usize> = (0..set.len()).collect();
+        for chunk in idx.chunks(MAX_BLOCK) {
+            backprop::present(&self.net, set, chunk, &mut act);
+            for &l in &self.net.order {
+                if l != self.net.input {
+                    backprop::forward(&self.net, &self.params, l, &mut act);
+                }
+            }
+            backprop::output_error(&self.net, self.spec.training.loss, correctness, &mut act);
+            for (c, &p) in chunk.iter().enumerate() {
+                totals.add(&act.errors[c]);
+                each(p, &act, c);
+            }
+        }
+        self.eval_activity = Some(act);
+        totals
+    }
+
+    pub fn correctness(&self) -> Correctness {
+        self.correctness
+    }
+}
+
+/// Patterns per update.
+fn update_size(u: Update, n: usize) -> usize {
+    match u {
+        Update::Pattern => 1,
+        Update::Batch(b) => b.max(1),
+        Update::Epoch => n.max(1),
+    }
+    .min(n.max(1))
+}

@@ -1,0 +1,105 @@
+//! The files a user writes: networks, pattern sets and weights, as RON (serde), and their
+//! validation. The file formats are described, field by field, in `docs/file-formats.md`.
+//!
+//! A file is parsed into a plain description (`NetworkSpec`, `PatternFile`, `WeightFile`),
+//! then checked; every check that fails names the file, line and column of the value at fault.
+
+pub mod locate;
+pub mod network;
+pub mod patterns;
+pub mod weights;
+
+pub use locate::Path as RonPath;
+pub use network::*;
+pub use patterns::*;
+pub use weights::*;
+
+use crate::error::{read_text, Diagnostic, Error, Position, Result};
+use locate::Locator;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The text of a RON file, kept so that errors found after parsing can point into it.
+pub struct RonSource {
+    pub path: PathBuf,
+    pub text: String,
+    locator: OnceLock<Locator>,
+}
+
+impl RonSource {
+    pub fn read(path: &Path) -> Result<Self> {
+        Ok(Self::from_text(path, read_text(path)?))
+    }
+
+    pub fn from_text(path: &Path, text: String) -> Self {
+        RonSource {
+            path: path.to_path_buf(),
+            text,
+            locator: OnceLock::new(),
+        }
+    }
+
+    /// Parses the text as `T`, with ron's position on a syntax or schema error.
+    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+        ron_options().from_str(&self.text).map_err(|e| {
+            let pos = Position {
+                line: e.span.start.line.max(1),
+                column: e.span.start.col.max(1),
+            };
+            Error::file(Diagnostic::at(
+                &self.path,
+                &self.text,
+                pos,
+                describe_ron_error(&e.code),
+            ))
+        })
+    }
+
+    fn locator(&self) -> &Locator {
+        self.locator.get_or_init(|| Locator::new(&self.text))
+    }
+
+    /// An error at the value that `path` leads to.
+    pub fn error_at(&self, path: &RonPath, message: impl Into<String>) -> Error {
+        let pos = Position::of_offset(&self.text, self.locator().offset(path));
+        Error::file(Diagnostic::at(&self.path, &self.text, pos, message))
+    }
+
+    /// An error at the name of the field that `path` leads to.
+    pub fn error_at_key(&self, path: &RonPath, message: impl Into<String>) -> Error {
+        let pos = Position::of_offset(&self.text, self.locator().key_offset(path));
+        Error::file(Diagnostic::at(&self.path, &self.text, pos, message))
+    }
+
+    /// A path named in this file, resolved against the file's folder.
+    pub fn resolve(&self, relative: &str) -> PathBuf {
+        let base = self.path.parent().unwrap_or(Path::new(""));
+        base.join(relative)
+    }
+}
+
+/// The RON dialect pdp reads: `Some(..)` may be left out around optional values.
+pub fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+}
+
+fn describe_ron_error(code: &ron::Error) -> String {
+    let s = code.to_string();
+    // ron's messages are good; make the commonest one name what to do.
+    if let ron::Error::MissingStructField { field, outer } = code {
+        return match outer {
+            Some(o) => format!("{o} is missing the required field `{field}`"),
+            None => format!("missing the required field `{field}`"),
+        };
+    }
+    s
+}
+
+/// Checks that a number is finite, for the many fields where NaN or infinity make no sense.
+pub(crate) fn finite(src: &RonSource, path: &RonPath, what: &str, v: f32) -> Result<()> {
+    if v.is_finite() {
+        Ok(())
+    } else {
+        Err(src.error_at(path, format!("{what} must be a finite number, not {v}")))
+    }
+}

@@ -1,0 +1,707 @@
+//! Network files: layers, projections between them, and how the network trains.
+
+use super::{finite, RonPath, RonSource};
+use crate::error::Result;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Network")]
+pub struct NetworkSpec {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub layers: Vec<LayerSpec>,
+    pub projections: Vec<ProjectionSpec>,
+    #[serde(default)]
+    pub training: TrainingSpec,
+    /// The training pattern file, relative to the network file.
+    #[serde(default)]
+    pub train: Option<String>,
+    /// The test pattern file, relative to the network file.
+    #[serde(default)]
+    pub test: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Layer")]
+pub struct LayerSpec {
+    pub name: String,
+    pub size: usize,
+    /// Defaults to logistic; an input layer (one with no incoming projection) is linear.
+    #[serde(default)]
+    pub activation: Option<Activation>,
+    /// Whether the layer has a bias vector; defaults to true except for input layers.
+    #[serde(default)]
+    pub bias: Option<bool>,
+    #[serde(default)]
+    pub bias_init: BiasInit,
+    /// How to draw the layer: `"28x28"` (rows x columns). Defaults to one row.
+    #[serde(default)]
+    pub shape: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Activation {
+    Logistic,
+    Tanh,
+    Relu,
+    Linear,
+    Softmax,
+}
+
+impl Activation {
+    pub fn name(self) -> &'static str {
+        match self {
+            Activation::Logistic => "logistic",
+            Activation::Tanh => "tanh",
+            Activation::Relu => "relu",
+            Activation::Linear => "linear",
+            Activation::Softmax => "softmax",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Projection")]
+pub struct ProjectionSpec {
+    pub from: String,
+    pub to: String,
+    #[serde(default)]
+    pub init: WeightInit,
+}
+
+/// How a projection's weights start.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum WeightInit {
+    Zeros,
+    Constant(f32),
+    /// Uniform on [min, max).
+    Uniform {
+        min: f32,
+        max: f32,
+    },
+    Normal {
+        mean: f32,
+        std: f32,
+    },
+    /// Glorot uniform: U(-l, l), l = sqrt(6 / (fan_in + fan_out)).
+    Xavier,
+    /// Glorot normal: N(0, 2 / (fan_in + fan_out)).
+    XavierNormal,
+    /// He normal: N(0, 2 / fan_in), for relu layers.
+    He,
+    /// He uniform: U(-l, l), l = sqrt(6 / fan_in).
+    HeUniform,
+    /// The weights themselves, row by row (rows = receiving units).
+    Values(Vec<Vec<f32>>),
+}
+
+impl Default for WeightInit {
+    /// The handbook's: uniform on [-0.5, 0.5) (its wrange of 1).
+    fn default() -> Self {
+        WeightInit::Uniform {
+            min: -0.5,
+            max: 0.5,
+        }
+    }
+}
+
+/// How a layer's bias starts.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub enum BiasInit {
+    #[default]
+    Zeros,
+    Constant(f32),
+    Uniform {
+        min: f32,
+        max: f32,
+    },
+    Normal {
+        mean: f32,
+        std: f32,
+    },
+    Values(Vec<f32>),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default, rename = "Training")]
+pub struct TrainingSpec {
+    pub rule: Rule,
+    pub loss: Loss,
+    /// Whether an update sums or averages the gradients of its patterns; defaults to `Sum`
+    /// for sum-squared error (the handbook) and `Mean` for cross-entropy (Keras, PyTorch).
+    pub reduction: Option<Reduction>,
+    pub optimizer: Optimizer,
+    pub lrate: f32,
+    pub update: Update,
+    pub order: Order,
+    pub epochs: usize,
+    /// Stop when the epoch's error (tss for sum-squared, mean loss otherwise) falls below.
+    pub ecrit: Option<f32>,
+    pub seed: u64,
+    pub accuracy: AccuracyRule,
+}
+
+impl Default for TrainingSpec {
+    fn default() -> Self {
+        TrainingSpec {
+            rule: Rule::Backprop,
+            loss: Loss::SumSquared,
+            reduction: None,
+            optimizer: Optimizer::default(),
+            lrate: 0.1,
+            update: Update::Pattern,
+            order: Order::Sequential,
+            epochs: 100,
+            ecrit: None,
+            seed: 1,
+            accuracy: AccuracyRule::Auto,
+        }
+    }
+}
+
+impl TrainingSpec {
+    pub fn reduction(&self) -> Reduction {
+        self.reduction.unwrap_or(match self.loss {
+            Loss::SumSquared => Reduction::Sum,
+            Loss::CrossEntropy => Reduction::Mean,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Rule {
+    /// Gradient descent with the error propagated back through every layer.
+    Backprop,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Loss {
+    /// Sum over output units of (t - o)^2 (tss over an epoch, pss for one pattern).
+    SumSquared,
+    /// -sum t log p, from the logits: with softmax a categorical, with logistic a binary one.
+    CrossEntropy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Reduction {
+    Sum,
+    Mean,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Optimizer {
+    /// dw(n) = -lrate * (g + weight_decay * w) + momentum * dw(n-1).
+    Sgd {
+        #[serde(default)]
+        momentum: f32,
+        #[serde(default)]
+        weight_decay: f32,
+    },
+    /// Adam (Kingma & Ba), as PyTorch computes it; weight decay is added to the gradient.
+    Adam {
+        #[serde(default = "beta1")]
+        beta1: f32,
+        #[serde(default = "beta2")]
+        beta2: f32,
+        #[serde(default = "epsilon")]
+        epsilon: f32,
+        #[serde(default)]
+        weight_decay: f32,
+    },
+}
+
+fn beta1() -> f32 {
+    0.9
+}
+fn beta2() -> f32 {
+    0.999
+}
+fn epsilon() -> f32 {
+    1e-8
+}
+
+impl Default for Optimizer {
+    fn default() -> Self {
+        Optimizer::Sgd {
+            momentum: 0.0,
+            weight_decay: 0.0,
+        }
+    }
+}
+
+/// When the weights change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Update {
+    /// After every pattern.
+    Pattern,
+    /// After every N patterns (a minibatch); the last one of an epoch may be smaller.
+    Batch(usize),
+    /// Once an epoch, from the gradients of all its patterns.
+    Epoch,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Order {
+    Sequential,
+    /// A new random order each epoch, drawn from the seed.
+    Permuted,
+}
+
+/// What counts as a correct answer for accuracy.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum AccuracyRule {
+    /// `Argmax` for a softmax output or patterns with class labels, else `Threshold(0.5)`.
+    Auto,
+    /// The most active output unit is the target's largest.
+    Argmax,
+    /// Every output unit is within this distance of its target.
+    Threshold(f32),
+    /// No accuracy is reported.
+    None,
+}
+
+/// What validation learns about a network's graph.
+#[derive(Debug, Clone)]
+pub struct Topology {
+    /// Layers in an order where every projection goes from an earlier to a later one.
+    pub order: Vec<usize>,
+    /// The one layer with no incoming projection: it takes the pattern's input.
+    pub input: usize,
+    /// The one layer with no outgoing projection: it is compared with the target.
+    pub output: usize,
+    /// For each projection, (from, to) as layer indices.
+    pub ends: Vec<(usize, usize)>,
+}
+
+/// A display shape: rows by columns of units.
+pub fn parse_shape(s: &str) -> Option<(usize, usize)> {
+    let (r, c) = s.split_once(['x', 'X', '×'])?;
+    Some((r.trim().parse().ok()?, c.trim().parse().ok()?))
+}
+
+impl NetworkSpec {
+    /// Checks everything that can be checked without the pattern files.
+    pub fn validate(&self, src: &RonSource) -> Result<Topology> {
+        let root = RonPath::new();
+        if self.name.trim().is_empty() {
+            return Err(src.error_at(&root.field("name"), "the network needs a name"));
+        }
+        if self.layers.is_empty() {
+            return Err(src.error_at(&root.field("layers"), "the network has no layers"));
+        }
+        let mut index = HashMap::new();
+        for (i, l) in self.layers.iter().enumerate() {
+            let p = root.field("layers").index(i);
+            if l.name.trim().is_empty() {
+                return Err(src.error_at(&p.field("name"), "a layer needs a name"));
+            }
+            if index.insert(l.name.as_str(), i).is_some() {
+                return Err(src.error_at(
+                    &p.field("name"),
+                    format!("duplicate layer name `{}`", l.name),
+                ));
+            }
+            if l.size == 0 {
+                return Err(src.error_at(&p.field("size"), "a layer needs at least one unit"));
+            }
+            if let Some(shape) = &l.shape {
+                match parse_shape(shape) {
+                    Some((r, c)) if r * c == l.size => {}
+                    Some((r, c)) => {
+                        return Err(src.error_at(
+                            &p.field("shape"),
+                            format!(
+                                "shape {r}x{c} holds {} units but layer `{}` has {}",
+                                r * c,
+                                l.name,
+                                l.size
+                            ),
+                        ))
+                    }
+                    None => {
+                        return Err(src.error_at(
+                            &p.field("shape"),
+                            format!("`{shape}` is not a shape: write rows x columns, as \"28x28\""),
+                        ))
+                    }
+                }
+            }
+        }
+        let mut ends = Vec::with_capacity(self.projections.len());
+        for (i, pr) in self.projections.iter().enumerate() {
+            let p = root.field("projections").index(i);
+            let find = |name: &str, field: &str| {
+                index.get(name).copied().ok_or_else(|| {
+                    let known: Vec<&str> = self.layers.iter().map(|l| l.name.as_str()).collect();
+                    src.error_at(
+                        &p.field(field),
+                        format!(
+                            "unknown layer `{name}` (the layers are {})",
+                            known.join(", ")
+                        ),
+                    )
+                })
+            };
+            let (from, to) = (find(&pr.from, "from")?, find(&pr.to, "to")?);
+            if ends.contains(&(from, to)) {
+                return Err(src.error_at(
+                    &p,
+                    format!("a second projection from `{}` to `{}`", pr.from, pr.to),
+                ));
+            }
+            if from == to {
+                return Err(src.error_at(
+                    &p.field("to"),
+                    format!(
+                        "projection from `{}` to itself: a feed-forward network has no cycles",
+                        pr.from
+                    ),
+                ));
+            }
+            let (rows, cols) = (self.layers[to].size, self.layers[from].size);
+            check_weight_init(src, &p.field("init"), &pr.init, rows, cols)?;
+            ends.push((from, to));
+        }
+        let order = topological_order(self.layers.len(), &ends).map_err(|cycle| {
+            let names: Vec<&str> = cycle
+                .iter()
+                .map(|&l| self.layers[l].name.as_str())
+                .collect();
+            let first = ends.iter().position(|&(f, _)| f == cycle[0]).unwrap_or(0);
+            src.error_at(
+                &root.field("projections").index(first),
+                format!(
+                    "the projections make a cycle ({} -> {}): a feed-forward network has none",
+                    names.join(" -> "),
+                    names[0]
+                ),
+            )
+        })?;
+        let sources: Vec<usize> = (0..self.layers.len())
+            .filter(|&l| !ends.iter().any(|&(_, t)| t == l))
+            .collect();
+        let sinks: Vec<usize> = (0..self.layers.len())
+            .filter(|&l| !ends.iter().any(|&(f, _)| f == l))
+            .collect();
+        let names = |ls: &[usize]| {
+            ls.iter()
+                .map(|&l| format!("`{}`", self.layers[l].name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if sources.len() != 1 {
+            return Err(src.error_at(
+                &root.field("projections"),
+                format!(
+                    "the network needs exactly one input layer (one with no incoming projection); it has {}: {}",
+                    sources.len(),
+                    names(&sources)
+                ),
+            ));
+        }
+        if sinks.len() != 1 {
+            return Err(src.error_at(
+                &root.field("projections"),
+                format!(
+                    "the network needs exactly one output layer (one with no outgoing projection); it has {}: {}",
+                    sinks.len(),
+                    names(&sinks)
+                ),
+            ));
+        }
+        let (input, output) = (sources[0], sinks[0]);
+        for (i, l) in self.layers.iter().enumerate() {
+            let p = root.field("layers").index(i);
+            if i == input {
+                if l.activation.is_some_and(|a| a != Activation::Linear) {
+                    return Err(src.error_at(
+                        &p.field("activation"),
+                        format!("`{}` is the input layer: its activation is the pattern itself, so it can only be Linear", l.name),
+                    ));
+                }
+                if l.bias == Some(true) {
+                    return Err(src.error_at(
+                        &p.field("bias"),
+                        format!("`{}` is the input layer and cannot have a bias", l.name),
+                    ));
+                }
+            } else {
+                if l.activation == Some(Activation::Softmax) && i != output {
+                    return Err(src.error_at(
+                        &p.field("activation"),
+                        "softmax is only for the output layer",
+                    ));
+                }
+                check_bias_init(src, &p.field("bias_init"), &l.bias_init, l.size)?;
+            }
+        }
+        self.validate_training(src, output)?;
+        Ok(Topology {
+            order,
+            input,
+            output,
+            ends,
+        })
+    }
+
+    fn validate_training(&self, src: &RonSource, output: usize) -> Result<()> {
+        let t = &self.training;
+        let p = RonPath::new().field("training");
+        let out = &self.layers[output];
+        let act = self.activation(output);
+        match (t.loss, act) {
+            (Loss::SumSquared, Activation::Softmax) => {
+                return Err(src.error_at(
+                    &p.field("loss"),
+                    format!(
+                        "output `{}` is softmax: use CrossEntropy as the loss",
+                        out.name
+                    ),
+                ))
+            }
+            (Loss::CrossEntropy, Activation::Softmax | Activation::Logistic) => {}
+            (Loss::CrossEntropy, a) => {
+                return Err(src.error_at(
+                    &p.field("loss"),
+                    format!(
+                        "cross-entropy needs a softmax or logistic output, and `{}` is {}",
+                        out.name,
+                        a.name()
+                    ),
+                ))
+            }
+            _ => {}
+        }
+        finite(src, &p.field("lrate"), "lrate", t.lrate)?;
+        if t.lrate < 0.0 {
+            return Err(src.error_at(&p.field("lrate"), "lrate cannot be negative"));
+        }
+        match t.optimizer {
+            Optimizer::Sgd {
+                momentum,
+                weight_decay,
+            } => {
+                let o = p.field("optimizer");
+                finite(src, &o.field("momentum"), "momentum", momentum)?;
+                if !(0.0..1.0).contains(&momentum) {
+                    return Err(src.error_at(
+                        &o.field("momentum"),
+                        format!("momentum must be in [0, 1), not {momentum}"),
+                    ));
+                }
+                non_negative(src, &o.field("weight_decay"), "weight_decay", weight_decay)?;
+            }
+            Optimizer::Adam {
+                beta1,
+                beta2,
+                epsilon,
+                weight_decay,
+            } => {
+                let o = p.field("optimizer");
+                for (name, v) in [("beta1", beta1), ("beta2", beta2)] {
+                    finite(src, &o.field(name), name, v)?;
+                    if !(0.0..1.0).contains(&v) {
+                        return Err(src.error_at(
+                            &o.field(name),
+                            format!("{name} must be in [0, 1), not {v}"),
+                        ));
+                    }
+                }
+                non_negative(src, &o.field("epsilon"), "epsilon", epsilon)?;
+                if epsilon == 0.0 {
+                    return Err(src.error_at(&o.field("epsilon"), "epsilon must be above 0"));
+                }
+                non_negative(src, &o.field("weight_decay"), "weight_decay", weight_decay)?;
+            }
+        }
+        if t.update == Update::Batch(0) {
+            return Err(src.error_at(&p.field("update"), "a batch needs at least one pattern"));
+        }
+        if let Some(e) = t.ecrit {
+            non_negative(src, &p.field("ecrit"), "ecrit", e)?;
+        }
+        if let AccuracyRule::Threshold(th) = t.accuracy {
+            finite(src, &p.field("accuracy"), "the accuracy threshold", th)?;
+            if th <= 0.0 {
+                return Err(src.error_at(
+                    &p.field("accuracy"),
+                    "the accuracy threshold must be above 0",
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The activation a layer computes, with the defaults filled in.
+    pub fn activation(&self, layer: usize) -> Activation {
+        let is_input = !self
+            .projections
+            .iter()
+            .any(|p| p.to == self.layers[layer].name);
+        self.layers[layer].activation.unwrap_or(if is_input {
+            Activation::Linear
+        } else {
+            Activation::Logistic
+        })
+    }
+}
+
+fn non_negative(src: &RonSource, path: &RonPath, what: &str, v: f32) -> Result<()> {
+    finite(src, path, what, v)?;
+    if v < 0.0 {
+        return Err(src.error_at(path, format!("{what} cannot be negative, and is {v}")));
+    }
+    Ok(())
+}
+
+fn check_range(src: &RonSource, path: &RonPath, min: f32, max: f32) -> Result<()> {
+    finite(src, &path.field("min"), "min", min)?;
+    finite(src, &path.field("max"), "max", max)?;
+    if min > max {
+        return Err(src.error_at(path, format!("min ({min}) is above max ({max})")));
+    }
+    Ok(())
+}
+
+fn check_weight_init(
+    src: &RonSource,
+    path: &RonPath,
+    init: &WeightInit,
+    rows: usize,
+    cols: usize,
+) -> Result<()> {
+    match init {
+        WeightInit::Constant(v) => finite(src, path, "the constant", *v),
+        WeightInit::Uniform { min, max } => check_range(src, path, *min, *max),
+        WeightInit::Normal { mean, std } => {
+            finite(src, &path.field("mean"), "mean", *mean)?;
+            non_negative(src, &path.field("std"), "std", *std)
+        }
+        WeightInit::Values(v) => {
+            let vp = path.index(0);
+            if v.len() != rows {
+                return Err(src.error_at(
+                    &vp,
+                    format!("{} rows of weights given, but the receiving layer has {rows} units (one row each)", v.len()),
+                ));
+            }
+            for (r, row) in v.iter().enumerate() {
+                if row.len() != cols {
+                    return Err(src.error_at(
+                        &vp.index(r),
+                        format!(
+                            "row {r} has {} weights, but the sending layer has {cols} units",
+                            row.len()
+                        ),
+                    ));
+                }
+                for (c, w) in row.iter().enumerate() {
+                    finite(src, &vp.index(r).index(c), "a weight", *w)?;
+                }
+            }
+            Ok(())
+        }
+        WeightInit::Zeros
+        | WeightInit::Xavier
+        | WeightInit::XavierNormal
+        | WeightInit::He
+        | WeightInit::HeUniform => Ok(()),
+    }
+}
+
+fn check_bias_init(src: &RonSource, path: &RonPath, init: &BiasInit, size: usize) -> Result<()> {
+    match init {
+        BiasInit::Zeros => Ok(()),
+        BiasInit::Constant(v) => finite(src, path, "the constant", *v),
+        BiasInit::Uniform { min, max } => check_range(src, path, *min, *max),
+        BiasInit::Normal { mean, std } => {
+            finite(src, &path.field("mean"), "mean", *mean)?;
+            non_negative(src, &path.field("std"), "std", *std)
+        }
+        BiasInit::Values(v) => {
+            let vp = path.index(0);
+            if v.len() != size {
+                return Err(src.error_at(
+                    &vp,
+                    format!(
+                        "{} bias values given, but the layer has {size} units",
+                        v.len()
+                    ),
+                ));
+            }
+            for (i, b) in v.iter().enumerate() {
+                finite(src, &vp.index(i), "a bias", *b)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Kahn's algorithm, keeping file order among layers that are ready together. On a cycle,
+/// returns the layers of one cycle.
+fn topological_order(
+    n: usize,
+    ends: &[(usize, usize)],
+) -> std::result::Result<Vec<usize>, Vec<usize>> {
+    let mut indegree = vec![0usize; n];
+    for &(_, t) in ends {
+        indegree[t] += 1;
+    }
+    let mut order = Vec::with_capacity(n);
+    let mut done = vec![false; n];
+    while order.len() < n {
+        let Some(next) = (0..n).find(|&l| !done[l] && indegree[l] == 0) else {
+            // Every remaining layer has an incoming edge from another remaining one: walk
+            // backwards along them until a layer repeats.
+            let start = (0..n).find(|&l| !done[l]).unwrap_or(0);
+            let mut path = vec![start];
+            let mut at = start;
+            loop {
+                let prev = ends
+                    .iter()
+                    .find(|&&(f, t)| t == at && !done[f])
+                    .map(|&(f, _)| f)
+                    .unwrap_or(start);
+                if let Some(pos) = path.iter().position(|&l| l == prev) {
+                    let mut cycle: Vec<usize> = path[pos..].to_vec();
+                    cycle.reverse();
+                    return Err(cycle);
+                }
+                path.push(prev);
+                at = prev;
+            }
+        };
+        done[next] = true;
+        order.push(next);
+        for &(f, t) in ends {
+            if f == next {
+                indegree[t] -= 1;
+            }
+        }
+    }
+    Ok(order)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn orders_layers_and_finds_cycles() {
+        assert_eq!(topological_order(3, &[(0, 1), (1, 2)]), Ok(vec![0, 1, 2]));
+        assert_eq!(topological_order(3, &[(2, 1), (0, 2)]), Ok(vec![0, 2, 1]));
+        let cycle = topological_order(3, &[(0, 1), (1, 2), (2, 1)]).unwrap_err();
+        let mut sorted = cycle.clone();
+        sorted.sort();
+        assert_eq!(sorted, vec![1, 2]);
+    }
+
+    #[test]
+    fn shapes_parse() {
+        assert_eq!(parse_shape("28x28"), Some((28, 28)));
+        assert_eq!(parse_shape("2 x 5"), Some((2, 5)));
+        assert_eq!(parse_shape("28"), None);
+    }
+}
