@@ -425,7 +425,7 @@ Network(
             "0.5))"
         );
         assert_eq!(at(&p.field("test")), "Some(\"t.ron\")");
-        assert_eq!(at(&p.field("map").field("b").index(1)), "2]");
+        assert_eq!(at(&p.field("map").field("b").index(1)), "2] }");
     }
 
     #[test]
