@@ -141,6 +141,22 @@ impl PatternSet {
         }
     }
 
+    /// A set made in memory: one input and one target vector per pattern, named `p1`, `p2`...
+    pub fn from_vectors(name: &str, inputs: &[Vec<f32>], targets: &[Vec<f32>]) -> PatternSet {
+        assert_eq!(inputs.len(), targets.len(), "one target per input");
+        let mut set = PatternSet::empty(Path::new(name));
+        set.name = name.to_string();
+        set.len = inputs.len();
+        set.input_size = inputs.first().map_or(0, Vec::len);
+        set.target_size = targets.first().map_or(0, Vec::len);
+        assert!(inputs.iter().all(|v| v.len() == set.input_size));
+        assert!(targets.iter().all(|v| v.len() == set.target_size));
+        set.inputs = Inputs::Dense(inputs.concat());
+        set.targets = Targets::Dense(targets.concat());
+        set.names = (1..=inputs.len()).map(|i| format!("p{i}")).collect();
+        set
+    }
+
     fn origin_source(&self) -> &RonSource {
         match &self.origin {
             Origin::Inline(s) | Origin::Source(s) => s,
@@ -341,12 +357,14 @@ fn inline(name: String, file: &PatternFile, src: RonSource) -> Result<PatternSet
                 t[k] = 1.0;
                 targets.extend_from_slice(&t);
             }
-            (None, None) => return Err(src.error_at(
-                &pp,
-                format!(
+            (None, None) => {
+                return Err(src.error_at(
+                    &pp,
+                    format!(
                     "pattern `{pname}` needs a `target`, or a `label` from the file's `classes`"
                 ),
-            )),
+                ))
+            }
         }
         if let Some(k) = label {
             labels.push(k as u16);

@@ -20,6 +20,48 @@ impl LoadedNetwork {
         let source = RonSource::read(path)?;
         let spec: NetworkSpec = source.parse()?;
         let topology = spec.validate(&source)?;
+        let (train, test) = Self::read_patterns(&source, &spec, &topology)?;
+        Ok(LoadedNetwork {
+            path: path.to_path_buf(),
+            source,
+            spec,
+            topology,
+            train,
+            test,
+        })
+    }
+
+    /// A network from its text, with pattern sets made elsewhere (in memory, by a test or a
+    /// generator) instead of the files it names.
+    pub fn from_parts(
+        path: &Path,
+        text: String,
+        train: Option<PatternSet>,
+        test: Option<PatternSet>,
+    ) -> Result<LoadedNetwork> {
+        let source = RonSource::from_text(path, text);
+        let spec: NetworkSpec = source.parse()?;
+        let topology = spec.validate(&source)?;
+        let input = &spec.layers[topology.input];
+        let output = &spec.layers[topology.output];
+        for set in train.iter().chain(&test) {
+            set.check_fits((&input.name, input.size), (&output.name, output.size))?;
+        }
+        Ok(LoadedNetwork {
+            path: path.to_path_buf(),
+            source,
+            spec,
+            topology,
+            train,
+            test,
+        })
+    }
+
+    fn read_patterns(
+        source: &RonSource,
+        spec: &NetworkSpec,
+        topology: &Topology,
+    ) -> Result<(Option<PatternSet>, Option<PatternSet>)> {
         let input = &spec.layers[topology.input];
         let output = &spec.layers[topology.output];
         let mut sets = [None, None];
@@ -46,13 +88,6 @@ impl LoadedNetwork {
             }
         }
         let [train, test] = sets;
-        Ok(LoadedNetwork {
-            path: path.to_path_buf(),
-            source,
-            spec,
-            topology,
-            train,
-            test,
-        })
+        Ok((train, test))
     }
 }

@@ -192,6 +192,15 @@ impl Trainer {
         Ok(t)
     }
 
+    /// Computes at most `limit` patterns per block (an update over more is summed block by
+    /// block). The result is the same up to rounding; tests use this to compare pattern-at-a-
+    /// time with batched computation.
+    pub fn set_block_limit(&mut self, limit: usize) {
+        let capacity = update_size(self.spec.training.update, self.train.len()).min(limit.max(1));
+        self.activity = Activity::new(&self.net, capacity);
+        self.restart_epoch();
+    }
+
     /// Draws the parameters afresh from `seed` and forgets all training.
     pub fn reset(&mut self, seed: u64) {
         self.seed = seed;

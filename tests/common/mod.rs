@@ -1,0 +1,47 @@
+#![allow(dead_code)]
+
+use pdp::data::PatternSet;
+use pdp::sim::{LoadedNetwork, Trainer};
+use std::path::{Path, PathBuf};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn network(name: &str) -> PathBuf {
+    root().join("networks").join(format!("{name}.ron"))
+}
+
+/// A trainer for a network written in RON, on patterns made in memory.
+pub fn trainer(text: &str, inputs: &[Vec<f32>], targets: &[Vec<f32>]) -> Trainer {
+    let set = PatternSet::from_vectors("test", inputs, targets);
+    let loaded =
+        LoadedNetwork::from_parts(Path::new("test.ron"), text.to_string(), Some(set), None)
+            .unwrap_or_else(|e| panic!("{e}"));
+    Trainer::from_loaded(loaded).unwrap_or_else(|e| panic!("{e}"))
+}
+
+pub fn xor_data() -> (Vec<Vec<f32>>, Vec<Vec<f32>>) {
+    (
+        vec![vec![0., 0.], vec![0., 1.], vec![1., 0.], vec![1., 1.]],
+        vec![vec![0.], vec![1.], vec![1.], vec![0.]],
+    )
+}
+
+/// Every parameter's values, as bits, for exact comparison.
+pub fn param_bits(t: &Trainer) -> Vec<Vec<u32>> {
+    t.params
+        .iter()
+        .map(|p| p.value.iter().map(|v| v.to_bits()).collect())
+        .collect()
+}
+
+/// A small deterministic pseudo-random number in [-1, 1).
+pub fn hash01(i: usize, j: usize, salt: usize) -> f32 {
+    let h = (i.wrapping_mul(2654435761) ^ j.wrapping_mul(40503) ^ salt.wrapping_mul(97531)) % 10007;
+    h as f32 / 5003.5 - 1.0
+}
+
+pub fn pdp_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_pdp"))
+}
