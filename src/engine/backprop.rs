@@ -174,15 +174,30 @@ pub fn gradients(net: &Network, l: usize, act: &Activity, mode: GradMode, params
     let d = &act.delta[l];
     for &p in &layer.incoming {
         let proj = &net.projections[p];
-        gemm(
-            -mode.scale,
-            Mat::cols(d, n),
-            Mat::cols(&act.activation[proj.from], n).t(),
-            beta,
-            MatMut::of(&mut params[proj.param].grad),
-        );
+        let param = &mut params[proj.param];
+        if n == 1 {
+            let rows = layer.size;
+            let x = act.column(&act.activation, proj.from, 0);
+            sparse_outer(
+                -mode.scale,
+                &d.as_slice()[..rows],
+                x,
+                mode.accumulate,
+                param,
+            );
+        } else {
+            gemm(
+                -mode.scale,
+                Mat::cols(d, n),
+                Mat::cols(&act.activation[proj.from], n).t(),
+                beta,
+                MatMut::of(&mut param.grad),
+            );
+            param.grad_columns = None;
+        }
     }
     if let Some(b) = layer.bias {
+        params[b].grad_columns = None;
         let g = params[b].grad.as_mut_slice();
         if !mode.accumulate {
             g.fill(0.0);
@@ -196,6 +211,59 @@ pub fn gradients(net: &Network, l: usize, act: &Activity, mode: GradMode, params
     }
 }
 
+/// grad = alpha * d x^T (or grad += with `accumulate`) for one pattern, writing only the
+/// columns of the nonzero sending units and clearing the ones the last pattern wrote. The
+/// result is the same, bit for bit, as the dense product; it only skips the zeros.
+fn sparse_outer(alpha: f32, d: &[f32], x: &[f32], accumulate: bool, param: &mut Param) {
+    let rows = d.len();
+    let g = param.grad.as_mut_slice();
+    let nonzero = x.iter().filter(|&&v| v != 0.0).count();
+    let mut support = match param.grad_columns.take() {
+        Some(prev) if !accumulate => {
+            for &j in &prev {
+                g[j * rows..(j + 1) * rows].fill(0.0);
+            }
+            Some(prev)
+        }
+        None if !accumulate && nonzero < x.len() => {
+            g.fill(0.0);
+            Some(Vec::new())
+        }
+        other => other,
+    };
+    if !accumulate {
+        if let Some(s) = &mut support {
+            s.clear();
+        }
+    }
+    for (j, &xj) in x.iter().enumerate() {
+        if xj == 0.0 {
+            continue;
+        }
+        let s = alpha * xj;
+        let col = &mut g[j * rows..(j + 1) * rows];
+        if accumulate {
+            for (o, &v) in col.iter_mut().zip(d) {
+                *o += s * v;
+            }
+        } else {
+            for (o, &v) in col.iter_mut().zip(d) {
+                *o = s * v;
+            }
+        }
+        if let Some(s) = &mut support {
+            s.push(j);
+        }
+    }
+    if let Some(s) = &mut support {
+        if accumulate {
+            s.sort_unstable();
+            s.dedup();
+        }
+    }
+    param.grad_columns = support;
+}
+
 /// The first layer, in forward order, whose activations in the block are not all finite.
 pub fn non_finite_layer(net: &Network, act: &Activity) -> Option<usize> {
     net.order.iter().copied().find(|&l| {
@@ -204,4 +272,73 @@ pub fn non_finite_layer(net: &Network, act: &Activity) -> Option<usize> {
             .iter()
             .any(|v| !v.is_finite())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::OptimizerState;
+    use crate::spec::Optimizer;
+
+    fn param(rows: usize, cols: usize) -> Param {
+        let mut p = Param {
+            name: "w".into(),
+            value: DMatrix::from_fn(rows, cols, |i, j| (i * 31 + j * 7) as f32 / 100.0 - 1.0),
+            grad: DMatrix::zeros(rows, cols),
+            grad_columns: None,
+        };
+        p.clear_grad();
+        p
+    }
+
+    /// The sparse per-pattern gradient and the update that follows it give the same bits as
+    /// the dense product, over a sequence of patterns with different zeros, with and without
+    /// accumulation.
+    #[test]
+    fn sparse_gradients_are_exactly_the_dense_ones() {
+        let (rows, cols) = (5, 9);
+        let d: Vec<f32> = (0..rows).map(|i| 0.3 - i as f32 * 0.17).collect();
+        let xs: Vec<Vec<f32>> = (0..6)
+            .map(|p| {
+                (0..cols)
+                    .map(|j| {
+                        if (j + p) % 3 == 0 {
+                            0.0
+                        } else {
+                            (j * p) as f32 * 0.1 + 0.05
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let opt = Optimizer::Sgd {
+            momentum: 0.0,
+            weight_decay: 0.0,
+        };
+        let mut sparse = vec![param(rows, cols)];
+        let mut dense = vec![param(rows, cols)];
+        let mut so = OptimizerState::new(&opt, &sparse);
+        let mut dop = OptimizerState::new(&opt, &dense);
+        for (p, x) in xs.iter().enumerate() {
+            let accumulate = p % 3 == 2;
+            sparse_outer(-0.5, &d, x, accumulate, &mut sparse[0]);
+            let dm = DMatrix::from_column_slice(rows, 1, &d);
+            let xm = DMatrix::from_column_slice(cols, 1, x);
+            gemm(
+                -0.5,
+                Mat::of(&dm),
+                Mat::of(&xm).t(),
+                if accumulate { 1.0 } else { 0.0 },
+                MatMut::of(&mut dense[0].grad),
+            );
+            dense[0].grad_columns = None;
+            let bits = |m: &DMatrix<f32>| m.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&sparse[0].grad), bits(&dense[0].grad), "pattern {p}");
+            if p % 2 == 1 {
+                so.update(&opt, 0.1, &mut sparse);
+                dop.update(&opt, 0.1, &mut dense);
+                assert_eq!(bits(&sparse[0].value), bits(&dense[0].value), "update {p}");
+            }
+        }
+    }
 }

@@ -17,12 +17,26 @@ pub struct Param {
     pub value: DMatrix<f32>,
     /// The gradient of the loss accumulated over the current update.
     pub grad: DMatrix<f32>,
+    /// `Some(columns)` when `grad` is known to be zero outside those columns (the gradient of
+    /// one pattern with sparse activity), so that per-pattern updates touch only them.
+    pub grad_columns: Option<Vec<usize>>,
 }
 
 impl Param {
     fn new(name: String, value: DMatrix<f32>) -> Self {
         let grad = DMatrix::zeros(value.nrows(), value.ncols());
-        Param { name, value, grad }
+        Param {
+            name,
+            value,
+            grad,
+            grad_columns: Some(Vec::new()),
+        }
+    }
+
+    /// Sets the gradient to zero.
+    pub fn clear_grad(&mut self) {
+        self.grad.fill(0.0);
+        self.grad_columns = Some(Vec::new());
     }
 }
 
@@ -134,7 +148,7 @@ impl Network {
                     w.value[(r, c)] = draw_weight(&ps.init, r, c, cols, rows, &mut rng);
                 }
             }
-            w.grad.fill(0.0);
+            w.clear_grad();
         }
         for (l, ls) in self.layers.iter().zip(&spec.layers) {
             if let Some(b) = l.bias {
@@ -148,7 +162,7 @@ impl Network {
                         BiasInit::Values(v) => v[i],
                     };
                 }
-                b.grad.fill(0.0);
+                b.clear_grad();
             }
         }
     }

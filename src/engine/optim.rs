@@ -66,11 +66,23 @@ impl OptimizerState {
                     let w = p.value.as_mut_slice();
                     let g = p.grad.as_slice();
                     match slots.first_mut() {
-                        None if weight_decay == 0.0 => {
-                            for (wi, &gi) in w.iter_mut().zip(g) {
-                                *wi -= lrate * gi;
+                        None if weight_decay == 0.0 => match &p.grad_columns {
+                            // Columns outside the gradient's support would not change.
+                            Some(cols) => {
+                                let rows = p.grad.nrows();
+                                for &j in cols {
+                                    let r = j * rows..(j + 1) * rows;
+                                    for (wi, &gi) in w[r.clone()].iter_mut().zip(&g[r]) {
+                                        *wi -= lrate * gi;
+                                    }
+                                }
                             }
-                        }
+                            None => {
+                                for (wi, &gi) in w.iter_mut().zip(g) {
+                                    *wi -= lrate * gi;
+                                }
+                            }
+                        },
                         None => {
                             for (wi, &gi) in w.iter_mut().zip(g) {
                                 *wi -= lrate * (gi + weight_decay * *wi);

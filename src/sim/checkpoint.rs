@@ -248,7 +248,7 @@ impl Trainer {
             }
         }
         for p in &mut params {
-            p.grad.fill(0.0);
+            p.clear_grad();
         }
         self.params = params;
         self.optimizer = state;
