@@ -98,7 +98,14 @@ impl PatternSet {
                                 src.error_at(&sp.field("scale"), "scale must be a positive number")
                             );
                         }
-                        idx::load(&src.resolve(images), &src.resolve(labels), *limit, *scale)?
+                        let (ip, lp) = (src.resolve(images), src.resolve(labels));
+                        idx::load(&ip, &lp, *limit, *scale).map_err(|e| {
+                            at_field_if_unreadable(
+                                e,
+                                &src,
+                                &[(&ip, sp.field("images")), (&lp, sp.field("labels"))],
+                            )
+                        })?
                     }
                     DataSource::Csv {
                         path: csv_path,
@@ -107,17 +114,27 @@ impl PatternSet {
                         label,
                         name,
                         limit,
-                    } => csv::load(
-                        &src,
-                        &src.resolve(csv_path),
-                        &csv::Columns {
-                            input,
-                            target,
-                            label: label.as_deref(),
-                            name: name.as_deref(),
-                        },
-                        *limit,
-                    )?,
+                    } => {
+                        let cp = src.resolve(csv_path);
+                        csv::load(
+                            &src,
+                            &cp,
+                            &csv::Columns {
+                                input,
+                                target,
+                                label: label.as_deref(),
+                                name: name.as_deref(),
+                            },
+                            *limit,
+                        )
+                        .map_err(|e| {
+                            at_field_if_unreadable(
+                                e,
+                                &src,
+                                &[(&cp, root.field("source").field("path"))],
+                            )
+                        })?
+                    }
                 };
                 set.name = name;
                 set.path = path.to_path_buf();
@@ -193,9 +210,8 @@ impl PatternSet {
         match &self.inputs {
             Inputs::Dense(v) => out.copy_from_slice(&v[i * n..(i + 1) * n]),
             Inputs::Bytes { data, scale } => {
-                let inv = 1.0 / scale;
                 for (o, &b) in out.iter_mut().zip(&data[i * n..(i + 1) * n]) {
-                    *o = b as f32 * inv;
+                    *o = b as f32 / scale;
                 }
             }
         }
@@ -397,6 +413,18 @@ fn inline(name: String, file: &PatternFile, src: RonSource) -> Result<PatternSet
         names,
         origin: Origin::Inline(std::sync::Arc::new(src)),
     })
+}
+
+/// A data file that cannot be read at all is reported where the pattern file names it, with
+/// the reason; errors inside a data file keep their own place.
+fn at_field_if_unreadable(e: Error, src: &RonSource, fields: &[(&Path, RonPath)]) -> Error {
+    match e {
+        Error::File(d) if d.position.is_none() => match fields.iter().find(|(p, _)| *p == d.file) {
+            Some((p, field)) => src.error_at(field, format!("{}: {}", p.display(), d.message)),
+            None => Error::File(d),
+        },
+        other => other,
+    }
 }
 
 /// A position-less error about a data file.

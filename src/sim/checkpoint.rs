@@ -119,7 +119,9 @@ impl Trainer {
         let text = if is_json(path) {
             serde_json::to_string(&file).map_err(|e| Error::Internal(e.to_string()))?
         } else {
-            let pretty = ron::ser::PrettyConfig::new().depth_limit(4);
+            let pretty = ron::ser::PrettyConfig::new()
+                .depth_limit(4)
+                .struct_names(true);
             ron::ser::to_string_pretty(&file, pretty).map_err(|e| Error::Internal(e.to_string()))?
         };
         crate::error::write_atomically(path, text.as_bytes())

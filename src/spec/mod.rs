@@ -74,8 +74,28 @@ impl RonSource {
     /// A path named in this file, resolved against the file's folder.
     pub fn resolve(&self, relative: &str) -> PathBuf {
         let base = self.path.parent().unwrap_or(Path::new(""));
-        base.join(relative)
+        normalize(&base.join(relative))
     }
+}
+
+/// Removes `dir/..` pairs, so that messages name `patterns/xor.ron` rather than
+/// `networks/../patterns/xor.ron`. Purely textual: it does not follow links.
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir if !out.is_empty() => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    if out.is_empty() {
+        return PathBuf::from(".");
+    }
+    out.iter().collect()
 }
 
 /// The RON dialect pdp reads: `Some(..)` may be left out around optional values.

@@ -1,0 +1,237 @@
+//! Every kind of bad file gets `file:line:column: message`, the line itself with a caret under
+//! the column, and exit code 1; nothing panics.
+
+mod common;
+
+use common::{pdp_binary, root};
+use std::process::Command;
+
+/// (fixture, other files checked with it, line, column, part of the message).
+const CASES: &[(&str, &[&str], usize, usize, &str)] = &[
+    ("syntax", &[], 5, 9, "Expected comma"),
+    (
+        "unknown-field",
+        &[],
+        5,
+        31,
+        "Unexpected field named `sise` in `Layer`",
+    ),
+    (
+        "missing-field",
+        &[],
+        5,
+        29,
+        "Layer is missing the required field `size`",
+    ),
+    (
+        "unknown-layer",
+        &[],
+        10,
+        26,
+        "unknown layer `hiden` (the layers are input, hidden, output)",
+    ),
+    (
+        "duplicate-layer",
+        &[],
+        6,
+        21,
+        "duplicate layer name `hidden`",
+    ),
+    (
+        "cycle",
+        &[],
+        12,
+        9,
+        "the projections make a cycle (b -> a -> b)",
+    ),
+    ("two-inputs", &[], 8, 18, "exactly one input layer"),
+    ("zero-size", &[], 4, 36, "a layer needs at least one unit"),
+    (
+        "shape",
+        &[],
+        4,
+        46,
+        "shape 3x3 holds 9 units but layer `input` has 4",
+    ),
+    (
+        "momentum-range",
+        &[],
+        9,
+        34,
+        "momentum must be in [0, 1), not 1.5",
+    ),
+    (
+        "nan-lrate",
+        &[],
+        8,
+        31,
+        "lrate must be a finite number, not NaN",
+    ),
+    (
+        "nan-weight",
+        &[],
+        8,
+        69,
+        "a weight must be a finite number, not inf",
+    ),
+    ("softmax-sse", &[], 8, 30, "use CrossEntropy as the loss"),
+    (
+        "missing-patterns",
+        &[],
+        8,
+        12,
+        "tests/fixtures/bad/nowhere.ron: no such file",
+    ),
+    (
+        "ragged-patterns",
+        &[],
+        5,
+        24,
+        "pattern `p2` has 3 input values, but the first pattern has 2",
+    ),
+    (
+        "nan-pattern",
+        &[],
+        5,
+        28,
+        "an input value must be a finite number, not NaN",
+    ),
+    (
+        "unknown-label",
+        &[],
+        6,
+        39,
+        "label `cow` is not one of the file's classes (cat, dog)",
+    ),
+    ("idx-missing", &[], 3, 25, "no-images.gz: no such file"),
+    ("unknown-kind", &[], 2, 1, "cannot tell what this file is"),
+    (
+        "weights-nan",
+        &[],
+        6,
+        77,
+        "a weight must be a finite number, not NaN",
+    ),
+    (
+        "weights-misfit",
+        &["networks/xor.ron"],
+        7,
+        59,
+        "1x3 weights, but `output<-hidden` is 1x2",
+    ),
+];
+
+#[test]
+fn each_bad_file_is_reported_at_its_place() {
+    for &(name, others, line, column, message) in CASES {
+        let fixture = format!("tests/fixtures/bad/{name}.ron");
+        let out = Command::new(pdp_binary())
+            .current_dir(root())
+            .arg("check")
+            .args(others)
+            .arg(&fixture)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {stderr}");
+        let first = stderr.lines().next().unwrap_or_default();
+        let head = format!("{fixture}:{line}:{column}: ");
+        assert!(
+            first.starts_with(&head),
+            "{name}: expected {head}..., got\n{stderr}"
+        );
+        assert!(
+            first.contains(message),
+            "{name}: expected `{message}` in\n{first}"
+        );
+        // Then the offending line, and a caret under the column.
+        let lines: Vec<&str> = stderr.lines().collect();
+        let text = std::fs::read_to_string(root().join(&fixture)).unwrap();
+        let offending = text.lines().nth(line - 1).unwrap();
+        assert!(lines[1].ends_with(offending), "{name}: {}", lines[1]);
+        let gutter = lines[1].len() - offending.len();
+        assert_eq!(
+            lines[2].find('^'),
+            Some(gutter + column - 1),
+            "{name}: caret in\n{stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{name}");
+    }
+}
+
+#[test]
+fn a_pattern_file_that_does_not_fit_its_network_is_named() {
+    let out = Command::new(pdp_binary())
+        .current_dir(root())
+        .args(["check", "tests/fixtures/bad/pattern-size.ron"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.starts_with("patterns/xor.ron:5:37: each pattern has 2 input values, but the input layer `input` has 3 units"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn good_files_pass_with_a_summary_line_each() {
+    let out = Command::new(pdp_binary())
+        .current_dir(root())
+        .args([
+            "check",
+            "networks/xor.ron",
+            "patterns/xor.ron",
+            "networks/mnist.ron",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3);
+    assert!(lines[0].starts_with("networks/xor.ron: ok, network `xor`: 3 layers (2-2-1)"));
+    assert!(lines[1].starts_with("patterns/xor.ron: ok, patterns `xor`: 4 patterns"));
+    assert!(lines[2].contains("60000 training and 10000 test patterns, 118282 parameters"));
+}
+
+#[test]
+fn a_bad_file_among_good_ones_fails_the_whole_check() {
+    let out = Command::new(pdp_binary())
+        .current_dir(root())
+        .args(["check", "networks/xor.ron", "tests/fixtures/bad/cycle.ron"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("networks/xor.ron: ok"));
+}
+
+#[test]
+fn arbitrary_bytes_never_panic() {
+    // Truncations of a good file at every point: each is a clean error or a pass.
+    let text = std::fs::read_to_string(root().join("networks/xor.ron")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("cut.ron");
+    for cut in (0..text.len()).step_by(7) {
+        std::fs::write(&path, &text.as_bytes()[..cut]).unwrap();
+        let out = Command::new(pdp_binary())
+            .arg("check")
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            matches!(out.status.code(), Some(0) | Some(1)),
+            "cut {cut}: {stderr}"
+        );
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("internal error"),
+            "cut {cut}: {stderr}"
+        );
+    }
+}
