@@ -102,7 +102,7 @@ fn check_network(path: &Path) -> Result<(String, Option<Trainer>)> {
         .iter()
         .map(|&l| loaded.spec.layers[l].size.to_string())
         .collect();
-    let count = |s: &Option<PatternSet>| s.as_ref().map_or(0, |s| s.len());
+    let count = |s: &Option<std::sync::Arc<PatternSet>>| s.as_ref().map_or(0, |s| s.len());
     let line = format!(
         "{}: ok, network `{}`: {} layers ({}), {} projections, {} training and {} test patterns",
         path.display(),

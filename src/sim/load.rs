@@ -4,6 +4,7 @@ use crate::data::PatternSet;
 use crate::error::Result;
 use crate::spec::{NetworkSpec, RonPath, RonSource, Topology};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A network file, validated, with its pattern sets read and checked against it.
 pub struct LoadedNetwork {
@@ -11,8 +12,8 @@ pub struct LoadedNetwork {
     pub source: RonSource,
     pub spec: NetworkSpec,
     pub topology: Topology,
-    pub train: Option<PatternSet>,
-    pub test: Option<PatternSet>,
+    pub train: Option<Arc<PatternSet>>,
+    pub test: Option<Arc<PatternSet>>,
 }
 
 impl LoadedNetwork {
@@ -39,6 +40,7 @@ impl LoadedNetwork {
         train: Option<PatternSet>,
         test: Option<PatternSet>,
     ) -> Result<LoadedNetwork> {
+        let (train, test) = (train.map(Arc::new), test.map(Arc::new));
         let source = RonSource::from_text(path, text);
         let spec: NetworkSpec = source.parse()?;
         let topology = spec.validate(&source)?;
@@ -61,7 +63,7 @@ impl LoadedNetwork {
         source: &RonSource,
         spec: &NetworkSpec,
         topology: &Topology,
-    ) -> Result<(Option<PatternSet>, Option<PatternSet>)> {
+    ) -> Result<(Option<Arc<PatternSet>>, Option<Arc<PatternSet>>)> {
         let input = &spec.layers[topology.input];
         let output = &spec.layers[topology.output];
         let mut sets = [None, None];
@@ -84,7 +86,7 @@ impl LoadedNetwork {
                     }
                 })?;
                 set.check_fits((&input.name, input.size), (&output.name, output.size))?;
-                *slot = Some(set);
+                *slot = Some(Arc::new(set));
             }
         }
         let [train, test] = sets;

@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::spec::{Loss, NetworkSpec, Order, Reduction, RonPath, Update};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// The most patterns one block holds. An update over more patterns (a whole epoch of MNIST)
@@ -99,15 +100,17 @@ pub enum StopReason {
 }
 
 /// A network, its parameters, its patterns and its optimizer, with the position of training
-/// down to the tick.
+/// down to the tick. A clone is a snapshot (the pattern sets are shared, not copied): the
+/// workbench draws one while another thread trains.
+#[derive(Clone)]
 pub struct Trainer {
     pub path: PathBuf,
     pub spec: NetworkSpec,
     pub net: Network,
     pub params: Vec<Param>,
     pub optimizer: OptimizerState,
-    pub train: PatternSet,
-    pub test: Option<PatternSet>,
+    pub train: Arc<PatternSet>,
+    pub test: Option<Arc<PatternSet>>,
     /// The current block's units.
     pub activity: Activity,
     /// The seed the parameters were drawn from; pattern orders are drawn from it too.
@@ -277,7 +280,7 @@ impl Trainer {
 
     /// The ticks of the current block (or of the next one, before it starts), and how many
     /// of them have run.
-    pub fn timeline(&mut self) -> (Vec<Phase>, usize) {
+    pub fn timeline(&self) -> (Vec<Phase>, usize) {
         if self.next == self.plan.len() {
             // Between blocks: show the next block's ticks, none done.
             let plan = self.plan_for(self.next_block_len());
@@ -429,14 +432,10 @@ impl Trainer {
                 let totals = self.totals;
                 let seconds = self.epoch_start.map_or(0.0, |s| s.elapsed().as_secs_f64());
                 let loss = t.loss;
-                let test = match self.test.take() {
-                    Some(set) => {
-                        let totals = self.evaluate(&set, |_, _, _| {});
-                        self.test = Some(set);
-                        Some(totals)
-                    }
-                    None => None,
-                };
+                let test = self
+                    .test
+                    .clone()
+                    .map(|set| self.evaluate(&set, |_, _, _| {}));
                 let r = EpochReport {
                     epoch: self.epoch + 1,
                     loss: totals.loss(loss),
