@@ -7,5 +7,6 @@ pub mod engine;
 pub mod error;
 pub mod sim;
 pub mod spec;
+pub mod tui;
 
 pub use error::{Error, Result};

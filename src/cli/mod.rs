@@ -6,6 +6,7 @@ mod eval;
 mod train;
 
 use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -14,15 +15,28 @@ use std::process::ExitCode;
     name = "pdp",
     version,
     about = "A workbench for parallel distributed processing: step neural networks one tick at a time",
-    long_about = None
+    long_about = "A workbench for parallel distributed processing. With no arguments, opens the \
+        workbench on a picker of the shipped networks; with a network file, opens that network.",
+    args_conflicts_with_subcommands = true
 )]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// A network file to open in the workbench
+    network: Option<PathBuf>,
+    /// Start the network from saved weights
+    #[arg(long, value_name = "W", requires = "network")]
+    weights: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Open a network in the workbench (the same as `pdp NET.ron`)
+    Tui {
+        network: PathBuf,
+        #[arg(long, value_name = "W")]
+        weights: Option<PathBuf>,
+    },
     /// Validate network, pattern and weight files
     Check {
         /// Files to check; weight files are checked against a network named beside them
@@ -49,11 +63,18 @@ pub fn run() -> ExitCode {
         }
     };
     let result = match cli.command {
-        None => {
-            use clap::CommandFactory;
-            let _ = Cli::command().print_help();
-            Ok(())
-        }
+        None => match cli.network {
+            Some(path) => tui(path, cli.weights),
+            None if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() => {
+                pdp::tui::run(pdp::tui::Start::Picker(pdp::tui::networks_dir()))
+            }
+            None => {
+                use clap::CommandFactory;
+                let _ = Cli::command().print_help();
+                Ok(())
+            }
+        },
+        Some(Command::Tui { network, weights }) => tui(network, weights),
         Some(Command::Check { files }) => check::run(&files),
         Some(Command::Train(args)) => train::run(&args),
         Some(Command::Eval(args)) => eval::run(&args),
@@ -65,6 +86,15 @@ pub fn run() -> ExitCode {
             ExitCode::from(e.exit_code() as u8)
         }
     }
+}
+
+fn tui(path: PathBuf, weights: Option<PathBuf>) -> pdp::Result<()> {
+    if !std::io::stdout().is_terminal() {
+        return Err(pdp::Error::Usage(
+            "the workbench needs a terminal; `pdp train` and `pdp eval` run without one".into(),
+        ));
+    }
+    pdp::tui::run(pdp::tui::Start::Network { path, weights })
 }
 
 /// Opens a network and, if given, starts it from saved weights.

@@ -257,6 +257,8 @@ impl Trainer {
         self.epoch = file.epoch;
         self.seed = file.seed;
         self.history.clear();
+        self.last_change.clear();
+        self.generation += 1;
         self.restart_epoch();
         Ok(())
     }

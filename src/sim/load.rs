@@ -21,7 +21,7 @@ impl LoadedNetwork {
         let source = RonSource::read(path)?;
         let spec: NetworkSpec = source.parse()?;
         let topology = spec.validate(&source)?;
-        let (train, test) = Self::read_patterns(&source, &spec, &topology)?;
+        let [train, test] = Self::read_patterns(&source, &spec, &topology)?;
         Ok(LoadedNetwork {
             path: path.to_path_buf(),
             source,
@@ -63,7 +63,7 @@ impl LoadedNetwork {
         source: &RonSource,
         spec: &NetworkSpec,
         topology: &Topology,
-    ) -> Result<(Option<Arc<PatternSet>>, Option<Arc<PatternSet>>)> {
+    ) -> Result<[Option<Arc<PatternSet>>; 2]> {
         let input = &spec.layers[topology.input];
         let output = &spec.layers[topology.output];
         let mut sets = [None, None];
@@ -89,7 +89,6 @@ impl LoadedNetwork {
                 *slot = Some(Arc::new(set));
             }
         }
-        let [train, test] = sets;
-        Ok((train, test))
+        Ok(sets)
     }
 }

@@ -8,4 +8,6 @@ mod load;
 mod trainer;
 
 pub use load::LoadedNetwork;
-pub use trainer::{EpochReport, EvalTotals, Phase, StopReason, TickReport, Trainer};
+pub use trainer::{
+    EpochReport, EvalTotals, Phase, Probe, SetKind, StopReason, TickReport, Trainer, MAX_BLOCK,
+};

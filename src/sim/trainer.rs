@@ -120,6 +120,12 @@ pub struct Trainer {
     pub history: Vec<EpochReport>,
     /// Each training pattern's error when it was last presented.
     pub pattern_errors: Vec<Option<PatternError>>,
+    /// Counts resets and loads: with the update count it tells whether weights changed.
+    pub generation: u64,
+    /// Whether updates keep each parameter's last change (for display; costs a copy).
+    pub record_changes: bool,
+    /// Per parameter, the change the last update made, when `record_changes` was on.
+    pub last_change: Vec<nalgebra::DMatrix<f32>>,
     correctness: Correctness,
     /// This epoch's pattern order, and how many of it have been presented.
     order: Vec<usize>,
@@ -175,6 +181,9 @@ impl Trainer {
             epoch: 0,
             history: Vec::new(),
             pattern_errors: vec![None; n],
+            generation: 0,
+            record_changes: false,
+            last_change: Vec::new(),
             correctness,
             order: Vec::new(),
             pos: 0,
@@ -211,6 +220,8 @@ impl Trainer {
         self.optimizer = OptimizerState::new(&self.spec.training.optimizer, &self.params);
         self.epoch = 0;
         self.history.clear();
+        self.generation += 1;
+        self.last_change.clear();
         self.pattern_errors.iter_mut().for_each(|e| *e = None);
         self.restart_epoch();
     }
@@ -218,6 +229,7 @@ impl Trainer {
     /// Starts the current epoch again from its first pattern (after loading weights, say).
     pub(super) fn restart_epoch(&mut self) {
         self.plan.clear();
+        self.block.clear();
         self.next = 0;
         self.period_left = 0;
         self.start_epoch();
@@ -238,10 +250,21 @@ impl Trainer {
     pub fn describe(&self, phase: Phase) -> String {
         let name = |l: usize| self.net.layers[l].name.as_str();
         match phase {
-            Phase::Present => match self.block.as_slice() {
-                [p] => format!("present {}", self.train.name(*p)),
-                b => format!("present {} patterns", b.len()),
-            },
+            Phase::Present => {
+                // Before the first block, name the patterns the next one will present.
+                let upcoming;
+                let block = if self.plan.is_empty() {
+                    let len = self.next_block_len();
+                    upcoming = self.order[self.pos..self.pos + len].to_vec();
+                    upcoming.as_slice()
+                } else {
+                    self.block.as_slice()
+                };
+                match block {
+                    [p] => format!("present {}", self.train.name(*p)),
+                    b => format!("present {} patterns", b.len()),
+                }
+            }
             Phase::Forward(l) => {
                 let from: Vec<&str> = self.net.layers[l]
                     .incoming
@@ -274,19 +297,30 @@ impl Trainer {
                     )
                 }
             }
-            Phase::EndEpoch => format!("end of epoch {}", self.epoch + 1),
+            Phase::EndEpoch => format!("end of epoch {}", self.block_epoch()),
         }
     }
 
-    /// The ticks of the current block (or of the next one, before it starts), and how many
-    /// of them have run.
+    /// The ticks of the current block and how many of them have run: all of them once the
+    /// block is done; before the first block, the ticks to come.
     pub fn timeline(&self) -> (Vec<Phase>, usize) {
-        if self.next == self.plan.len() {
-            // Between blocks: show the next block's ticks, none done.
-            let plan = self.plan_for(self.next_block_len());
-            return (plan, 0);
+        if self.plan.is_empty() {
+            return (self.plan_for(self.next_block_len()), 0);
         }
         (self.plan.clone(), self.next)
+    }
+
+    /// The epoch (counted from 1) that the current block belongs to: the one just ended when
+    /// its last block is done.
+    pub fn block_epoch(&self) -> usize {
+        let ended = !self.plan.is_empty()
+            && self.next == self.plan.len()
+            && self.plan.last() == Some(&Phase::EndEpoch);
+        if ended {
+            self.epoch
+        } else {
+            self.epoch + 1
+        }
     }
 
     /// The patterns of the current block, in column order.
@@ -566,4 +600,89 @@ fn update_size(u: Update, n: usize) -> usize {
         Update::Epoch => n.max(1),
     }
     .min(n.max(1))
+}
+
+/// Which pattern set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetKind {
+    Train,
+    Test,
+}
+
+/// One pattern run forward tick by tick without learning (the workbench's test mode): its
+/// own units, so that the training position is left as it was.
+#[derive(Debug, Clone)]
+pub struct Probe {
+    pub set: SetKind,
+    pub pattern: usize,
+    pub activity: Activity,
+    /// The ticks (`Present`, a `Forward` per layer, `OutputError`) and how many have run.
+    pub plan: Vec<Phase>,
+    pub done: usize,
+}
+
+impl Trainer {
+    pub fn set(&self, kind: SetKind) -> Option<&Arc<PatternSet>> {
+        match kind {
+            SetKind::Train => Some(&self.train),
+            SetKind::Test => self.test.as_ref(),
+        }
+    }
+
+    /// A probe of one pattern, no tick run yet.
+    pub fn probe(&self, set: SetKind, pattern: usize) -> Probe {
+        let mut plan = vec![Phase::Present];
+        plan.extend(
+            self.net
+                .order
+                .iter()
+                .filter(|&&l| l != self.net.input)
+                .map(|&l| Phase::Forward(l)),
+        );
+        plan.push(Phase::OutputError);
+        Probe {
+            set,
+            pattern,
+            activity: Activity::new(&self.net, 1),
+            plan,
+            done: 0,
+        }
+    }
+
+    /// Runs the probe's next tick; after the last, starts it again. Returns the tick run.
+    pub fn probe_tick(&self, probe: &mut Probe) -> Phase {
+        if probe.done == probe.plan.len() {
+            probe.done = 0;
+        }
+        let phase = probe.plan[probe.done];
+        let Some(set) = self.set(probe.set) else {
+            return phase;
+        };
+        let act = &mut probe.activity;
+        match phase {
+            Phase::Present => backprop::present(&self.net, set, &[probe.pattern], act),
+            Phase::Forward(l) => backprop::forward(&self.net, &self.params, l, act),
+            Phase::OutputError => {
+                let c = Correctness::resolve(
+                    self.spec.training.accuracy,
+                    self.net.layers[self.net.output].activation,
+                    set.has_labels(),
+                );
+                backprop::output_error(&self.net, self.spec.training.loss, c, act)
+            }
+            _ => {}
+        }
+        probe.done += 1;
+        phase
+    }
+
+    /// Runs all of the probe's remaining ticks.
+    pub fn probe_all(&self, probe: &mut Probe) {
+        if probe.done == probe.plan.len() {
+            probe.done = 0;
+        }
+        while probe.done < probe.plan.len() {
+            self.probe_tick(probe);
+        }
+    }
 }

@@ -1,0 +1,251 @@
+//! The `:` command line, as in the 1988 programs: every action by name, and any unique prefix
+//! of a name will do (`:st t` is `:step tick`).
+
+use crate::sim::SetKind;
+
+/// How far a step goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Granularity {
+    Tick,
+    Pattern,
+    Batch,
+    Epoch,
+}
+
+/// Which matrix the weights panel shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WeightView {
+    Weights,
+    Change,
+    Gradient,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Step(Granularity, usize),
+    Run,
+    Pause,
+    Criterion,
+    Reset,
+    Seed(Option<u64>),
+    Set(String, String),
+    Save(Option<String>),
+    Load(String),
+    Export(Option<String>),
+    Mode(bool),
+    View(WeightView),
+    Projection(String),
+    Present(SetKind, String),
+    Keys,
+    Help,
+    Quit(bool),
+}
+
+/// (name, arguments, description): the commands in help order.
+pub const COMMANDS: &[(&str, &str, &str)] = &[
+    (
+        "step",
+        "tick|pattern|batch|epoch [N]",
+        "step N ticks, patterns, batches or epochs (default: 1 tick)",
+    ),
+    ("run", "", "run flat out until paused"),
+    ("pause", "", "pause a run"),
+    ("criterion", "", "run until the error criterion"),
+    ("reset", "", "draw the weights again from the seed"),
+    ("seed", "[N]", "reset from seed N (default: the next seed)"),
+    (
+        "set",
+        "NAME VALUE",
+        "set lrate, momentum, decay, update (pattern|epoch|N), order, ecrit (or none), epochs",
+    ),
+    (
+        "save",
+        "[FILE]",
+        "save the weights (RON, or JSON for .json)",
+    ),
+    ("load", "FILE", "load weights"),
+    (
+        "export",
+        "[FILE.csv]",
+        "write the focused view's numbers to CSV",
+    ),
+    (
+        "mode",
+        "train|test",
+        "train mode learns; test mode presents patterns without learning",
+    ),
+    (
+        "view",
+        "weights|change|gradient",
+        "what the weights panel shows",
+    ),
+    (
+        "projection",
+        "NAME",
+        "show a projection in the weights panel (as to<-from, or a layer's name)",
+    ),
+    (
+        "present",
+        "[train|test] PATTERN",
+        "present a pattern by name or number, in test mode",
+    ),
+    ("keys", "", "list the keys"),
+    ("help", "", "list the commands and keys"),
+    (
+        "quit",
+        "[!]",
+        "quit (:quit! without asking about unsaved weights)",
+    ),
+];
+
+/// The one word of `choices` that `word` is a prefix of, or an error naming the candidates.
+pub fn unique<'a>(word: &str, choices: &[&'a str]) -> Result<&'a str, String> {
+    if let Some(exact) = choices.iter().find(|c| **c == word) {
+        return Ok(exact);
+    }
+    let matches: Vec<&str> = choices
+        .iter()
+        .copied()
+        .filter(|c| c.starts_with(word))
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(one),
+        [] => Err(format!("`{word}`: expected one of {}", choices.join(", "))),
+        many => Err(format!("`{word}` is ambiguous: {}", many.join(", "))),
+    }
+}
+
+pub fn parse(line: &str) -> Result<Command, String> {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let Some((&first, args)) = words.split_first() else {
+        return Err("type a command; :help lists them".into());
+    };
+    let (first, bang) = match first.strip_suffix('!') {
+        Some(f) => (f, true),
+        None => (first, false),
+    };
+    let names: Vec<&str> = COMMANDS.iter().map(|c| c.0).collect();
+    let name = unique(first, &names)?;
+    let rest = || args.join(" ");
+    let none = |c: Command| {
+        if args.is_empty() {
+            Ok(c)
+        } else {
+            Err(format!(":{name} takes no arguments"))
+        }
+    };
+    match name {
+        "step" => {
+            let g = match args.first() {
+                None => Granularity::Tick,
+                Some(w) => match unique(w, &["tick", "pattern", "batch", "epoch"])? {
+                    "tick" => Granularity::Tick,
+                    "pattern" => Granularity::Pattern,
+                    "batch" => Granularity::Batch,
+                    _ => Granularity::Epoch,
+                },
+            };
+            let n = match args.get(1) {
+                None => 1,
+                Some(n) => n
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|&n| n > 0)
+                    .ok_or_else(|| format!("`{n}` is not a count"))?,
+            };
+            if args.len() > 2 {
+                return Err("usage: :step tick|pattern|batch|epoch [N]".into());
+            }
+            Ok(Command::Step(g, n))
+        }
+        "run" => none(Command::Run),
+        "pause" => none(Command::Pause),
+        "criterion" => none(Command::Criterion),
+        "reset" => none(Command::Reset),
+        "seed" => match args {
+            [] => Ok(Command::Seed(None)),
+            [n] => n
+                .parse()
+                .map(|n| Command::Seed(Some(n)))
+                .map_err(|_| format!("`{n}` is not a seed (a whole number)")),
+            _ => Err("usage: :seed [N]".into()),
+        },
+        "set" => match args {
+            [param, value] => Ok(Command::Set(param.to_string(), value.to_string())),
+            _ => Err("usage: :set NAME VALUE (for example :set lrate 0.1)".into()),
+        },
+        "save" => Ok(Command::Save((!args.is_empty()).then(rest))),
+        "load" if args.is_empty() => Err("usage: :load FILE".into()),
+        "load" => Ok(Command::Load(rest())),
+        "export" => Ok(Command::Export((!args.is_empty()).then(rest))),
+        "mode" => match args {
+            [m] => Ok(Command::Mode(unique(m, &["train", "test"])? == "test")),
+            _ => Err("usage: :mode train|test".into()),
+        },
+        "view" => match args {
+            [v] => Ok(Command::View(
+                match unique(v, &["weights", "change", "gradient"])? {
+                    "weights" => WeightView::Weights,
+                    "change" => WeightView::Change,
+                    _ => WeightView::Gradient,
+                },
+            )),
+            _ => Err("usage: :view weights|change|gradient".into()),
+        },
+        "projection" if args.len() == 1 => Ok(Command::Projection(rest())),
+        "projection" => Err("usage: :projection NAME".into()),
+        "present" => match args {
+            [p] => Ok(Command::Present(SetKind::Train, p.to_string())),
+            [s, p] => {
+                let set = match unique(s, &["train", "test"])? {
+                    "train" => SetKind::Train,
+                    _ => SetKind::Test,
+                };
+                Ok(Command::Present(set, p.to_string()))
+            }
+            _ => Err("usage: :present [train|test] PATTERN".into()),
+        },
+        "keys" => none(Command::Keys),
+        "help" => Ok(Command::Help),
+        "quit" => none(Command::Quit(bang)),
+        _ => Err(format!("`{name}` is not a command")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unique_prefixes_are_accepted() {
+        assert_eq!(parse("st t"), Ok(Command::Step(Granularity::Tick, 1)));
+        assert_eq!(
+            parse("step epoch 3"),
+            Ok(Command::Step(Granularity::Epoch, 3))
+        );
+        assert_eq!(parse("ru"), Ok(Command::Run));
+        assert!(parse("r").unwrap_err().contains("ambiguous: run, reset"));
+        assert_eq!(
+            parse("set lrate 0.1"),
+            Ok(Command::Set("lrate".into(), "0.1".into()))
+        );
+        assert_eq!(parse("sa w.ron"), Ok(Command::Save(Some("w.ron".into()))));
+        assert_eq!(parse("q!"), Ok(Command::Quit(true)));
+        assert_eq!(parse("mo te"), Ok(Command::Mode(true)));
+    }
+
+    #[test]
+    fn ambiguous_and_unknown_words_say_what_would_do() {
+        assert_eq!(
+            parse("s").unwrap_err(),
+            "`s` is ambiguous: step, seed, set, save"
+        );
+        assert!(parse("frob")
+            .unwrap_err()
+            .contains("expected one of step, run"));
+        assert!(parse("step sideways")
+            .unwrap_err()
+            .contains("tick, pattern, batch, epoch"));
+        assert!(parse("step tick 0").is_err());
+    }
+}

@@ -1,0 +1,127 @@
+//! The plots panel: error and accuracy per epoch, train and test.
+
+use super::panel_block;
+use crate::spec::Loss;
+use crate::tui::app::Workbench;
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::symbols::Marker;
+use ratatui::text::Span;
+use ratatui::widgets::{Axis, Chart, Dataset, GraphType, Paragraph};
+use ratatui::Frame;
+
+pub fn render(f: &mut Frame, area: Rect, w: &Workbench, focused: bool) {
+    let h = &w.sim.history;
+    let measure = match w.sim.spec.training.loss {
+        Loss::SumSquared => "tss",
+        Loss::CrossEntropy => "loss",
+    };
+    let block = panel_block(format!("{measure} and accuracy per epoch"), focused);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    if h.is_empty() {
+        f.render_widget(
+            Paragraph::new("No epoch yet: e trains one, space runs."),
+            inner,
+        );
+        return;
+    }
+    let pts = |f: &dyn Fn(&crate::sim::EpochReport) -> Option<f64>| -> Vec<(f64, f64)> {
+        h.iter()
+            .filter_map(|r| f(r).map(|v| (r.epoch as f64, v)))
+            .collect()
+    };
+    let train_loss = pts(&|r| Some(r.loss));
+    let test_loss = pts(&|r| r.test_loss);
+    let train_acc = pts(&|r| r.train_accuracy);
+    let test_acc = pts(&|r| r.test_accuracy);
+    let parts = if inner.width >= 70 {
+        Layout::default()
+            .direction(Direction::Horizontal)
+            .constraints([Constraint::Percentage(50), Constraint::Percentage(50)])
+            .split(inner)
+    } else {
+        Layout::default()
+            .direction(Direction::Vertical)
+            .constraints([Constraint::Percentage(55), Constraint::Percentage(45)])
+            .split(inner)
+    };
+    let x_max = (h.last().map_or(1, |r| r.epoch) as f64).max(1.0);
+    let x_min = (h.first().map_or(0, |r| r.epoch) as f64)
+        .min(x_max - 1.0)
+        .max(0.0);
+    // A line needs two points; until then, mark the one.
+    let kind = if h.len() < 2 {
+        GraphType::Scatter
+    } else {
+        GraphType::Line
+    };
+    let y_max = train_loss
+        .iter()
+        .chain(&test_loss)
+        .map(|p| p.1)
+        .filter(|v| v.is_finite())
+        .fold(0.0f64, f64::max)
+        .max(1e-9);
+    let last = |v: &[(f64, f64)]| v.last().map_or(String::new(), |p| format!(" {:.4}", p.1));
+    let mut sets = vec![Dataset::default()
+        .name(format!("train{}", last(&train_loss)))
+        .marker(Marker::Braille)
+        .graph_type(kind)
+        .style(Style::default().fg(Color::Cyan))
+        .data(&train_loss)];
+    if !test_loss.is_empty() {
+        sets.push(
+            Dataset::default()
+                .name(format!("test{}", last(&test_loss)))
+                .marker(Marker::Braille)
+                .graph_type(kind)
+                .style(Style::default().fg(Color::Magenta))
+                .data(&test_loss),
+        );
+    }
+    let axis_x = || {
+        Axis::default()
+            .bounds([x_min, x_max])
+            .labels([Span::raw(format!("{x_min}")), Span::raw(format!("{x_max}"))])
+            .style(Style::default().fg(Color::DarkGray))
+    };
+    let chart = Chart::new(sets).x_axis(axis_x()).y_axis(
+        Axis::default()
+            .bounds([0.0, y_max])
+            .labels([Span::raw("0"), Span::raw(format!("{y_max:.3}"))])
+            .style(Style::default().fg(Color::DarkGray)),
+    );
+    f.render_widget(chart, parts[0]);
+    if train_acc.is_empty() && test_acc.is_empty() {
+        return;
+    }
+    let mut sets = Vec::new();
+    if !train_acc.is_empty() {
+        sets.push(
+            Dataset::default()
+                .name(format!("train acc{}", last(&train_acc)))
+                .marker(Marker::Braille)
+                .graph_type(kind)
+                .style(Style::default().fg(Color::Green))
+                .data(&train_acc),
+        );
+    }
+    if !test_acc.is_empty() {
+        sets.push(
+            Dataset::default()
+                .name(format!("test acc{}", last(&test_acc)))
+                .marker(Marker::Braille)
+                .graph_type(kind)
+                .style(Style::default().fg(Color::Yellow))
+                .data(&test_acc),
+        );
+    }
+    let chart = Chart::new(sets).x_axis(axis_x()).y_axis(
+        Axis::default()
+            .bounds([0.0, 1.0])
+            .labels([Span::raw("0"), Span::raw("1")])
+            .style(Style::default().fg(Color::DarkGray)),
+    );
+    f.render_widget(chart, parts[1]);
+}
