@@ -458,8 +458,21 @@ impl Trainer {
                 report.layer = Some(l);
             }
             Phase::Update => {
+                let before: Vec<_> = if self.record_changes {
+                    self.params.iter().map(|p| p.value.clone()).collect()
+                } else {
+                    Vec::new()
+                };
                 self.optimizer
                     .update(&t.optimizer, t.lrate, &mut self.params);
+                if self.record_changes {
+                    self.last_change = self
+                        .params
+                        .iter()
+                        .zip(before)
+                        .map(|(p, b)| &p.value - b)
+                        .collect();
+                }
                 report.weights_changed = true;
             }
             Phase::EndEpoch => {

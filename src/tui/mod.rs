@@ -107,9 +107,17 @@ pub fn run(start: Start) -> crate::Result<()> {
     }));
     enable_raw_mode().map_err(io)?;
     let _guard = TerminalGuard;
-    execute!(std::io::stdout(), EnterAlternateScreen, EnableMouseCapture).map_err(io)?;
+    // The alternate screen starts blank; clearing through crossterm directly (not ratatui's
+    // `clear`) asks the terminal nothing, so terminals that do not report the cursor work.
+    execute!(
+        std::io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All),
+        crossterm::cursor::Hide
+    )
+    .map_err(io)?;
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout())).map_err(io)?;
-    terminal.clear().map_err(io)?;
     let frame = Duration::from_millis(33);
     loop {
         app.poll();

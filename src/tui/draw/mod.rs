@@ -159,7 +159,10 @@ pub fn status_line(w: &Workbench) -> Line<'static> {
             Some(t) => format!("tss {}", num(t)),
             None => format!("loss {}", num(r.loss)),
         },
-        None => "no epoch yet".into(),
+        None => match s.spec.training.loss {
+            crate::spec::Loss::SumSquared => "tss -".into(),
+            crate::spec::Loss::CrossEntropy => "loss -".into(),
+        },
     };
     let mut spans = vec![
         state,
@@ -169,9 +172,12 @@ pub fn status_line(w: &Workbench) -> Line<'static> {
             Style::default().add_modifier(Modifier::BOLD),
         ),
         sep(),
-        Span::raw(format!("epoch {}", s.epoch)),
-        sep(),
-        Span::raw(format!("{}/{} patterns", s.epoch_position(), s.train.len())),
+        Span::raw(format!(
+            "epoch {} · {}/{}",
+            s.epoch,
+            s.epoch_position(),
+            s.train.len()
+        )),
         sep(),
         Span::styled(tick, Style::default().fg(Color::Cyan)),
         sep(),

@@ -1,0 +1,524 @@
+//! The workbench: whole screens through ratatui's TestBackend (insta snapshots, and colours
+//! checked cell by cell where colour carries the meaning), and keys in, state out.
+
+mod common;
+
+use common::network;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use pdp::sim::{Phase, SetKind};
+use pdp::tui::app::{App, Overlay, Panel, Screen, Workbench};
+use pdp::tui::colour::{self, ColourMode, Map};
+use pdp::tui::keys::KeyMap;
+use pdp::tui::{draw, Start};
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+use ratatui::Terminal;
+use std::time::{Duration, Instant};
+
+fn open(name: &str) -> App {
+    let w = Workbench::open(&network(name), None).unwrap();
+    App::new(
+        Screen::Main(Box::new(w)),
+        KeyMap::default(),
+        ColourMode::TrueColor,
+    )
+}
+
+fn key(app: &mut App, c: char) {
+    app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+}
+
+fn code(app: &mut App, c: KeyCode) {
+    app.on_key(KeyEvent::new(c, KeyModifiers::NONE));
+}
+
+fn typed(app: &mut App, s: &str) {
+    for c in s.chars() {
+        key(app, c);
+    }
+}
+
+fn command(app: &mut App, line: &str) {
+    key(app, ':');
+    typed(app, line);
+    code(app, KeyCode::Enter);
+}
+
+fn render(app: &App, w: u16, h: u16) -> Buffer {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| draw::draw(f, app)).unwrap();
+    t.backend().buffer().clone()
+}
+
+fn text(buf: &Buffer) -> String {
+    let a = buf.area;
+    (0..a.height)
+        .map(|y| {
+            (0..a.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn wb(app: &App) -> &Workbench {
+    app.workbench().unwrap()
+}
+
+fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
+    let t = text(buf);
+    t.lines().enumerate().find_map(|(y, l)| {
+        l.find(needle)
+            .map(|x| (l[..x].chars().count() as u16, y as u16))
+    })
+}
+
+#[test]
+fn xor_after_three_ticks_at_80x24() {
+    let mut app = open("xor");
+    typed(&mut app, "ttt");
+    let buf = render(&app, 80, 24);
+    insta::assert_snapshot!("xor_three_ticks_80x24", text(&buf));
+    // The layer the last tick computed is highlighted.
+    let (x, y) = find(&buf, "▶ output logistic").unwrap();
+    assert_eq!(buf[(x, y)].bg, Color::Cyan);
+    // The output unit's cell has the colour of its activation.
+    let w = wb(&app);
+    let a = w.sim.activity.activation[w.sim.net.output][0];
+    let l = colour::level(Map::Heat, a);
+    let want = colour::rgb(Map::Heat, l);
+    assert_eq!(buf[(x + 1, y + 1)].bg, Color::Rgb(want.0, want.1, want.2));
+}
+
+#[test]
+fn numbers_on_demand_show_value_times_100() {
+    let mut app = open("xor");
+    typed(&mut app, "ttt#");
+    let buf = render(&app, 80, 24);
+    let w = wb(&app);
+    let h = w.sim.net.layer_index("hidden").unwrap();
+    let v = (w.sim.activity.activation[h][0] * 100.0).round() as i64;
+    let (_, y) = find(&buf, "hidden logistic").unwrap();
+    let row: String = (0..40)
+        .map(|x| buf[(x, y + 1)].symbol().to_string())
+        .collect();
+    assert!(row.contains(&v.to_string()), "{row} should show {v}");
+}
+
+#[test]
+fn mnist_at_200x60_draws_the_digit_in_half_blocks() {
+    let mut app = open("mnist");
+    typed(&mut app, "tt");
+    let buf = render(&app, 200, 60);
+    insta::assert_snapshot!("mnist_two_ticks_200x60", text(&buf));
+    // The input layer: 28 columns of half blocks, 14 rows, whose top and bottom colours are
+    // those of two vertically adjacent pixels of the first image.
+    let (x, y) = find(&buf, "input linear").unwrap();
+    let w = wb(&app);
+    let img = w
+        .sim
+        .activity
+        .column(&w.sim.activity.activation, w.sim.net.input, 0)
+        .to_vec();
+    let (mut checked, mut bright) = (0, 0);
+    for r in 0..14u16 {
+        for c in 0..28u16 {
+            let cell = &buf[(x + c, y + 1 + r)];
+            assert_eq!(cell.symbol(), "▀");
+            let top = img[(2 * r as usize) * 28 + c as usize];
+            let bottom = img[(2 * r as usize + 1) * 28 + c as usize];
+            let rgb = |v: f32| {
+                let c = colour::rgb(Map::Heat, colour::level(Map::Heat, v));
+                Color::Rgb(c.0, c.1, c.2)
+            };
+            assert_eq!(
+                (cell.fg, cell.bg),
+                (rgb(top), rgb(bottom)),
+                "pixel pair {r},{c}"
+            );
+            checked += 1;
+            bright += (top > 0.5) as usize;
+        }
+    }
+    assert_eq!(checked, 392);
+    assert!(bright > 20, "the digit is there: {bright} bright pixels");
+}
+
+#[test]
+fn the_weights_panel_shows_the_value_under_the_cursor_and_a_receptive_field() {
+    let mut app = open("mnist");
+    command(&mut app, "projection h1");
+    code(&mut app, KeyCode::Tab); // focus: weights
+    assert_eq!(wb(&app).focus, Panel::Weights);
+    typed(&mut app, "jj");
+    let buf = render(&app, 200, 60);
+    let w = wb(&app);
+    assert_eq!(w.cell, (2, 0));
+    let v = w.sim.params[w.sim.net.projections[0].param].value[(2, 0)];
+    let t = text(&buf);
+    assert!(
+        t.contains(&format!("h1[2] <- input[0] = {}", format_num(v))),
+        "{t}"
+    );
+    assert!(t.contains("into h1[2]"));
+    // The legend is symmetric.
+    let m = &w.sim.params[w.sim.net.projections[0].param].value;
+    let max = m.iter().fold(0.0f32, |a, v| a.max(v.abs()));
+    assert!(
+        t.contains(&format!("{} ", format_num(-max)))
+            && t.contains(&format!(" {}", format_num(max)))
+    );
+}
+
+fn format_num(v: f32) -> String {
+    let v = v as f64;
+    if v.abs() >= 1e4 || (v != 0.0 && v.abs() < 1e-3) {
+        format!("{v:.2e}")
+    } else {
+        format!("{v:.4}")
+    }
+}
+
+#[test]
+fn the_weight_view_cycles_through_change_and_gradient() {
+    let mut app = open("xor");
+    key(&mut app, 'v');
+    let t = text(&render(&app, 80, 24));
+    assert!(t.contains("No change recorded yet"), "{t}");
+    key(&mut app, 'e');
+    let w = wb(&app);
+    let change = &w.sim.last_change[w.sim.net.projections[1].param];
+    assert!(change.iter().any(|&d| d != 0.0));
+    let t = text(&render(&app, 80, 24));
+    assert!(t.contains("last change output<-hidden"), "{t}");
+    key(&mut app, 'v');
+    assert!(text(&render(&app, 80, 24)).contains("gradient output<-hidden"));
+}
+
+#[test]
+fn help_is_generated_from_the_key_table() {
+    let mut app = open("xor");
+    key(&mut app, '?');
+    let t = text(&render(&app, 100, 40));
+    for &(action, _, keys, doc) in pdp::tui::keys::TABLE {
+        assert!(
+            t.contains(doc) || t.contains(&doc[..30.min(doc.len())]),
+            "{action:?} missing"
+        );
+        assert!(t.contains(keys[0]), "{action:?}'s key");
+    }
+    code(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn a_small_terminal_gets_a_message() {
+    let app = open("xor");
+    let t = text(&render(&app, 50, 12));
+    let flat = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("pdp needs a terminal of at least 60x18; this one is 50x12"),
+        "{t}"
+    );
+}
+
+#[test]
+fn mono_mode_uses_shades_instead_of_colour() {
+    let mut app = open("mnist");
+    app.colours = ColourMode::Mono;
+    typed(&mut app, "tt");
+    let buf = render(&app, 200, 60);
+    let (x, y) = find(&buf, "input linear").unwrap();
+    let mut shades = 0;
+    for r in 0..14u16 {
+        for c in 0..28u16 {
+            let cell = &buf[(x + c, y + 1 + r)];
+            assert_eq!(cell.fg, Color::Reset);
+            assert_eq!(cell.bg, Color::Reset);
+            shades += "░▒▓█".contains(cell.symbol()) as usize;
+        }
+    }
+    assert!(shades > 20);
+}
+
+#[test]
+fn the_picker_lists_the_shipped_networks() {
+    let app = pdp::tui::app_for(Start::Picker(common::root().join("networks"))).unwrap();
+    let buf = render(&app, 100, 20);
+    let t = text(&buf);
+    for name in ["encoder", "mnist", "mnist-adam", "xor"] {
+        assert!(t.contains(name), "{name}");
+    }
+    assert!(t.contains("backprop") && t.contains("exclusive or"));
+    let mut app = app;
+    code(&mut app, KeyCode::Down);
+    code(&mut app, KeyCode::Down);
+    code(&mut app, KeyCode::Down);
+    code(&mut app, KeyCode::Enter);
+    assert_eq!(wb(&app).sim.net.name, "xor");
+}
+
+#[test]
+fn ticks_advance_the_timeline_and_the_status_line() {
+    let mut app = open("xor");
+    key(&mut app, 't');
+    assert_eq!(wb(&app).last_phase, Some(Phase::Present));
+    typed(&mut app, "tt");
+    let t = text(&render(&app, 160, 30));
+    assert!(t.contains("✓ present 4 patterns"));
+    assert!(t.contains("✓ forward output <- hidden"));
+    assert!(t.contains("▶ error at output"));
+    assert!(t.contains("forward output <- hidden │"), "status line: {t}");
+    // An epoch, a batch, a pattern.
+    key(&mut app, 'e');
+    assert_eq!(wb(&app).sim.epoch, 1);
+    key(&mut app, 'b');
+    assert_eq!(wb(&app).sim.epoch, 2);
+    command(&mut app, "st e 3");
+    assert_eq!(wb(&app).sim.epoch, 5);
+}
+
+#[test]
+fn commands_accept_unique_prefixes_and_report_mistakes() {
+    let mut app = open("xor");
+    command(&mut app, "se lrate 2");
+    assert!(app.message.as_ref().unwrap().error, "`se` is ambiguous");
+    command(&mut app, "set lr 2");
+    assert_eq!(wb(&app).sim.spec.training.lrate, 2.0);
+    command(&mut app, "set momentum 1");
+    assert!(app.message.as_ref().unwrap().text.contains("[0, 1)"));
+    assert_eq!(wb(&app).sim.spec.training.lrate, 2.0);
+    command(&mut app, "set update 2");
+    assert_eq!(wb(&app).sim.activity.capacity, 2);
+    command(&mut app, "st t 5");
+    assert_eq!(wb(&app).sim.activity.cols, 2);
+}
+
+#[test]
+fn the_form_edits_parameters_and_refuses_bad_values() {
+    let mut app = open("xor");
+    key(&mut app, 'o');
+    assert!(matches!(app.overlay, Some(Overlay::Form(_))));
+    for _ in 0..3 {
+        code(&mut app, KeyCode::Backspace);
+    }
+    typed(&mut app, "abc");
+    code(&mut app, KeyCode::Enter);
+    let t = text(&render(&app, 80, 24));
+    assert!(t.contains("lrate: `abc` is not a number"), "{t}");
+    for _ in 0..3 {
+        code(&mut app, KeyCode::Backspace);
+    }
+    typed(&mut app, "0.25");
+    code(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none());
+    assert_eq!(wb(&app).sim.spec.training.lrate, 0.25);
+}
+
+#[test]
+fn test_mode_presents_a_pattern_without_learning() {
+    let mut app = open("xor");
+    let before = common::param_bits(&wb(&app).sim);
+    code(&mut app, KeyCode::Tab);
+    code(&mut app, KeyCode::Tab); // ticks
+    code(&mut app, KeyCode::Tab); // patterns
+    assert_eq!(wb(&app).focus, Panel::Patterns);
+    code(&mut app, KeyCode::Down);
+    code(&mut app, KeyCode::Enter);
+    let w = wb(&app);
+    assert!(w.test_mode);
+    assert_eq!(w.shown_pattern(), Some((SetKind::Train, 1)));
+    let (act, _) = w.shown();
+    assert_eq!(act.column(&act.activation, w.sim.net.input, 0), &[0.0, 1.0]);
+    // Stepping ticks in test mode walks the forward pass of that pattern.
+    typed(&mut app, "t");
+    assert_eq!(wb(&app).last_phase, Some(Phase::Present));
+    typed(&mut app, "ttt");
+    assert_eq!(common::param_bits(&wb(&app).sim), before);
+    assert!(text(&render(&app, 80, 24)).contains("p01 (test)"));
+    command(&mut app, "present p11");
+    assert_eq!(wb(&app).shown_pattern(), Some((SetKind::Train, 3)));
+}
+
+#[test]
+fn running_flat_out_trains_on_a_worker_and_pauses() {
+    let mut app = open("encoder");
+    key(&mut app, ' ');
+    assert!(wb(&app).running());
+    let start = Instant::now();
+    while wb(&app).sim.epoch < 20 && start.elapsed() < Duration::from_secs(20) {
+        app.poll();
+        // The screen draws from snapshots while the worker runs.
+        let _ = render(&app, 80, 24);
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    key(&mut app, ' ');
+    assert!(!wb(&app).running());
+    assert!(wb(&app).sim.epoch >= 20);
+    assert!(app
+        .message
+        .as_ref()
+        .unwrap()
+        .text
+        .starts_with("paused at epoch"));
+}
+
+#[test]
+fn run_to_criterion_stops_at_ecrit() {
+    let mut app = open("xor");
+    key(&mut app, 'c');
+    let start = Instant::now();
+    while wb(&app).running() && start.elapsed() < Duration::from_secs(20) {
+        app.poll();
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let w = wb(&app);
+    assert!(w.sim.history.last().unwrap().loss < 0.04);
+    assert!(app
+        .message
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("reached the criterion"));
+}
+
+#[test]
+fn divergence_pauses_and_names_the_layer() {
+    // Linear units with a huge learning rate overflow to infinity.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("wild.ron");
+    let patterns = common::root().join("patterns/xor.ron");
+    std::fs::write(
+        &path,
+        format!(
+            r#"Network(name: "wild", layers: [Layer(name: "in", size: 2), Layer(name: "h", size: 3, activation: Linear),
+            Layer(name: "out", size: 1, activation: Linear)],
+            projections: [Projection(from: "in", to: "h"), Projection(from: "h", to: "out")],
+            training: Training(lrate: 1e6), train: "{}")"#,
+            patterns.display()
+        ),
+    )
+    .unwrap();
+    let w = Workbench::open(&path, None).unwrap();
+    let mut app = App::new(
+        Screen::Main(Box::new(w)),
+        KeyMap::default(),
+        ColourMode::TrueColor,
+    );
+    key(&mut app, ' ');
+    let start = Instant::now();
+    while wb(&app).running() && start.elapsed() < Duration::from_secs(20) {
+        app.poll();
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    match &app.overlay {
+        Some(Overlay::Error { title, text }) => {
+            assert!(title.contains("diverged"));
+            assert!(
+                text.contains("NaN or infinite") || text.contains("not finite"),
+                "{text}"
+            );
+        }
+        other => panic!("expected an error box, got {other:?}"),
+    }
+}
+
+#[test]
+fn quitting_with_unsaved_training_asks_first() {
+    let mut app = open("xor");
+    key(&mut app, 'q');
+    assert!(app.quit, "nothing trained: quits at once");
+    let mut app = open("xor");
+    key(&mut app, 'e');
+    key(&mut app, 'q');
+    assert!(!app.quit);
+    assert_eq!(app.overlay, Some(Overlay::ConfirmQuit));
+    key(&mut app, 'n');
+    assert!(!app.quit && app.overlay.is_none());
+    key(&mut app, 'q');
+    key(&mut app, 'y');
+    assert!(app.quit);
+}
+
+#[test]
+fn saving_and_loading_weights_from_the_workbench() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.ron");
+    let mut app = open("xor");
+    command(&mut app, "step epoch 5");
+    command(&mut app, &format!("save {}", path.display()));
+    assert!(!wb(&app).dirty);
+    let saved = common::param_bits(&wb(&app).sim);
+    key(&mut app, 'R');
+    assert_ne!(common::param_bits(&wb(&app).sim), saved);
+    command(&mut app, &format!("load {}", path.display()));
+    assert_eq!(common::param_bits(&wb(&app).sim), saved);
+    assert_eq!(wb(&app).sim.epoch, 5);
+    // A file that does not fit leaves everything as it was, and says why.
+    command(&mut app, &format!("load {}", network("encoder").display()));
+    assert!(
+        matches!(&app.overlay, Some(Overlay::Error { text, .. }) if text.contains("Expected struct `Weights`"))
+    );
+    assert_eq!(common::param_bits(&wb(&app).sim), saved);
+}
+
+#[test]
+fn export_writes_the_focused_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = open("xor");
+    typed(&mut app, "ttt");
+    let p = dir.path().join("net.csv");
+    command(&mut app, &format!("export {}", p.display()));
+    let csv = std::fs::read_to_string(&p).unwrap();
+    assert!(csv.starts_with("layer,unit,net_input,activation,delta\n"));
+    assert_eq!(csv.lines().count(), 1 + 2 + 2 + 1);
+    code(&mut app, KeyCode::Tab);
+    let p = dir.path().join("w.csv");
+    command(&mut app, &format!("export {}", p.display()));
+    let csv = std::fs::read_to_string(&p).unwrap();
+    assert_eq!(csv.lines().count(), 1, "output<-hidden is one row");
+    assert_eq!(csv.trim().split(',').count(), 2);
+}
+
+#[test]
+fn the_mouse_selects_units_and_scrolls_to_zoom() {
+    use crossterm::event::{Event, MouseButton, MouseEvent, MouseEventKind};
+    let mut app = open("mnist");
+    typed(&mut app, "t");
+    let buf = render(&app, 200, 60);
+    let input = wb(&app).sim.net.input;
+    let grid = app
+        .hits
+        .borrow()
+        .iter()
+        .find_map(|(r, h)| {
+            matches!(h, pdp::tui::app::Hit::Unit(l, ..) if *l == input).then_some(*r)
+        })
+        .unwrap();
+    let (x, y) = (grid.x, grid.y - 1);
+    let click = |kind, column, row| {
+        Event::Mouse(MouseEvent {
+            kind,
+            column,
+            row,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    // A click on the half-block cell of row 3 (pixels 6 and 7), column 5.
+    app.on_event(click(
+        MouseEventKind::Down(MouseButton::Left),
+        x + 5,
+        y + 1 + 3,
+    ));
+    let w = wb(&app);
+    assert_eq!((w.layer, w.unit), (w.sim.net.input, 6 * 28 + 5));
+    // Scroll over the weights zooms out.
+    let (wx, wy) = find(&buf, "weights output<-h2").unwrap();
+    let before = wb(&app).zoom;
+    app.on_event(click(MouseEventKind::ScrollDown, wx + 3, wy + 3));
+    assert_eq!(wb(&app).zoom, before * 2);
+}
