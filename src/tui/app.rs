@@ -181,7 +181,7 @@ pub struct Workbench {
     pub speed: Option<f64>,
     speed_mark: (Instant, u64),
     /// Test-set errors, cached against the parameters they were computed with.
-    test_errors: RefCell<Option<(WeightsKey, Vec<PatternError>)>>,
+    test_errors: RefCell<Option<(WeightsKey, Vec<PatternError>, Instant)>>,
 }
 
 impl Workbench {
@@ -253,26 +253,26 @@ impl Workbench {
         }
     }
 
-    /// Each pattern's error in a set: training patterns as last trained, test patterns
-    /// evaluated now (and cached until the weights change).
-    pub fn errors(&self, set: SetKind) -> Vec<Option<PatternError>> {
+    /// A pattern's error: a training pattern's as it was last trained, a test pattern's
+    /// evaluated now (the whole test set at once, cached until the weights change).
+    pub fn error_of(&self, set: SetKind, i: usize) -> Option<PatternError> {
         match set {
-            SetKind::Train => self.sim.pattern_errors.clone(),
+            SetKind::Train => self.sim.pattern_errors.get(i).copied().flatten(),
             SetKind::Test => {
-                let Some(test) = self.sim.test.clone() else {
-                    return Vec::new();
-                };
+                let test = self.sim.test.clone()?;
                 let key = (self.sim.generation, self.sim.epoch, self.sim.optimizer.step);
                 let mut cache = self.test_errors.borrow_mut();
-                if cache.as_ref().is_none_or(|c| c.0 != key) {
+                // While a run changes the weights every frame, evaluate at most once a second.
+                let stale = |c: &(WeightsKey, Vec<PatternError>, Instant)| {
+                    c.0 != key && (!self.running() || c.2.elapsed() > Duration::from_secs(1))
+                };
+                if cache.as_ref().is_none_or(stale) {
                     let mut sim = self.sim.clone();
                     let mut errs = vec![PatternError::default(); test.len()];
                     sim.evaluate(&test, |p, act, c| errs[p] = act.errors[c]);
-                    *cache = Some((key, errs));
+                    *cache = Some((key, errs, Instant::now()));
                 }
-                cache
-                    .as_ref()
-                    .map_or(Vec::new(), |c| c.1.iter().map(|e| Some(*e)).collect())
+                cache.as_ref().and_then(|c| c.1.get(i).copied())
             }
         }
     }
@@ -1072,6 +1072,7 @@ impl App {
             Command::Help | Command::Keys => {
                 return self.overlay = Some(Overlay::Help { scroll: 0 })
             }
+            Command::Do(a) => return self.act(a),
             Command::Quit(force) => return self.request_quit(force),
             Command::Save(path) => {
                 let path = path
@@ -1115,6 +1116,12 @@ impl App {
                 Ok(format!("reset from seed {seed}"))
             }
             Command::Set(name, value) => w.set_param(&name, &value),
+            Command::Focus(name) => {
+                if let Some(p) = PANELS.iter().find(|p| p.title() == name) {
+                    w.focus = *p;
+                }
+                Ok(String::new())
+            }
             Command::Mode(test) => {
                 w.test_mode = test;
                 Ok(if test { "test mode" } else { "train mode" }.into())
@@ -1155,6 +1162,7 @@ impl App {
             }
             Command::Help
             | Command::Keys
+            | Command::Do(_)
             | Command::Quit(_)
             | Command::Save(_)
             | Command::Load(_)

@@ -36,6 +36,9 @@ pub enum Command {
     View(WeightView),
     Projection(String),
     Present(SetKind, String),
+    /// Any key action, by its name in the key table.
+    Do(crate::tui::keys::Action),
+    Focus(String),
     Keys,
     Help,
     Quit(bool),
@@ -88,6 +91,16 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "present",
         "[train|test] PATTERN",
         "present a pattern by name or number, in test mode",
+    ),
+    (
+        "focus",
+        "network|weights|ticks|patterns|error",
+        "focus a panel",
+    ),
+    (
+        "do",
+        "ACTION",
+        "do what a key does, by the action's name in the key table (:do zoom_in)",
     ),
     ("keys", "", "list the keys"),
     ("help", "", "list the commands and keys"),
@@ -205,6 +218,26 @@ pub fn parse(line: &str) -> Result<Command, String> {
             }
             _ => Err("usage: :present [train|test] PATTERN".into()),
         },
+        "focus" if args.len() == 1 => Ok(Command::Focus(
+            unique(
+                args[0],
+                &["network", "weights", "ticks", "patterns", "error"],
+            )?
+            .to_string(),
+        )),
+        "focus" => Err("usage: :focus network|weights|ticks|patterns|error".into()),
+        "do" if args.len() == 1 => {
+            let names: Vec<&str> = crate::tui::keys::TABLE.iter().map(|e| e.1).collect();
+            let name = unique(args[0], &names)?;
+            let action = crate::tui::keys::TABLE
+                .iter()
+                .find(|e| e.1 == name)
+                .map(|e| e.0);
+            action
+                .map(Command::Do)
+                .ok_or_else(|| format!("no action `{name}`"))
+        }
+        "do" => Err("usage: :do ACTION (the names are in the key table: :help)".into()),
         "keys" => none(Command::Keys),
         "help" => Ok(Command::Help),
         "quit" => none(Command::Quit(bang)),
@@ -232,6 +265,11 @@ mod tests {
         assert_eq!(parse("sa w.ron"), Ok(Command::Save(Some("w.ron".into()))));
         assert_eq!(parse("q!"), Ok(Command::Quit(true)));
         assert_eq!(parse("mo te"), Ok(Command::Mode(true)));
+        assert_eq!(
+            parse("do zoom_i"),
+            Ok(Command::Do(crate::tui::keys::Action::ZoomIn))
+        );
+        assert_eq!(parse("fo w"), Ok(Command::Focus("weights".into())));
     }
 
     #[test]

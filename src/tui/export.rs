@@ -39,11 +39,10 @@ pub fn csv(w: &Workbench) -> (String, String) {
         }
         Panel::Patterns => {
             let set = w.patterns.set;
-            let errors = w.errors(set);
             let mut out = String::from("index,pattern,label,sse,loss,correct\n");
             if let Some(ps) = s.set(set) {
                 for i in 0..ps.len() {
-                    let e = errors.get(i).copied().flatten();
+                    let e = w.error_of(set, i);
                     let label = ps
                         .label(i)
                         .map(|l| ps.classes.get(l).cloned().unwrap_or_default())

@@ -47,7 +47,6 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, w: &Workbench, focused: bool
         Rect::new(inner.x, inner.y, inner.width, 1),
     );
     let Some(set) = s.set(cur.set) else { return };
-    let errors = w.errors(cur.set);
     let h = inner.height.saturating_sub(1) as usize;
     let first = cur
         .index
@@ -56,7 +55,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, w: &Workbench, focused: bool
     let shown = w.shown_pattern();
     for (row, i) in (first..set.len()).take(h).enumerate() {
         let y = inner.y + 1 + row as u16;
-        let err = errors.get(i).copied().flatten();
+        let err = w.error_of(cur.set, i);
         let measure = match (err, s.spec.training.loss) {
             (Some(e), Loss::SumSquared) => format!("pss {}", num(e.sse as f64)),
             (Some(e), Loss::CrossEntropy) => format!("loss {}", num(e.loss as f64)),
