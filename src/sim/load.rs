@@ -18,18 +18,7 @@ pub struct LoadedNetwork {
 
 impl LoadedNetwork {
     pub fn open(path: &Path) -> Result<LoadedNetwork> {
-        let source = RonSource::read(path)?;
-        let spec: NetworkSpec = source.parse()?;
-        let topology = spec.validate(&source)?;
-        let [train, test] = Self::read_patterns(&source, &spec, &topology)?;
-        Ok(LoadedNetwork {
-            path: path.to_path_buf(),
-            source,
-            spec,
-            topology,
-            train,
-            test,
-        })
+        Self::build(RonSource::read(path)?, Self::read_patterns)
     }
 
     /// A network from its text, with pattern sets made elsewhere (in memory, by a test or a
@@ -40,17 +29,25 @@ impl LoadedNetwork {
         train: Option<PatternSet>,
         test: Option<PatternSet>,
     ) -> Result<LoadedNetwork> {
-        let (train, test) = (train.map(Arc::new), test.map(Arc::new));
-        let source = RonSource::from_text(path, text);
+        Self::build(RonSource::from_text(path, text), |_, spec, topology| {
+            let sets = [train.map(Arc::new), test.map(Arc::new)];
+            for set in sets.iter().flatten() {
+                check_fits(set, spec, topology)?;
+            }
+            Ok(sets)
+        })
+    }
+
+    /// Parses and validates the network, then gets its pattern sets from `sets`.
+    fn build(
+        source: RonSource,
+        sets: impl FnOnce(&RonSource, &NetworkSpec, &Topology) -> Result<[Option<Arc<PatternSet>>; 2]>,
+    ) -> Result<LoadedNetwork> {
         let spec: NetworkSpec = source.parse()?;
         let topology = spec.validate(&source)?;
-        let input = &spec.layers[topology.input];
-        let output = &spec.layers[topology.output];
-        for set in train.iter().chain(&test) {
-            set.check_fits((&input.name, input.size), (&output.name, output.size))?;
-        }
+        let [train, test] = sets(&source, &spec, &topology)?;
         Ok(LoadedNetwork {
-            path: path.to_path_buf(),
+            path: source.path.clone(),
             source,
             spec,
             topology,
@@ -64,8 +61,6 @@ impl LoadedNetwork {
         spec: &NetworkSpec,
         topology: &Topology,
     ) -> Result<[Option<Arc<PatternSet>>; 2]> {
-        let input = &spec.layers[topology.input];
-        let output = &spec.layers[topology.output];
         let mut sets = [None, None];
         for (slot, (field, file)) in sets
             .iter_mut()
@@ -85,10 +80,17 @@ impl LoadedNetwork {
                         other => other,
                     }
                 })?;
-                set.check_fits((&input.name, input.size), (&output.name, output.size))?;
+                check_fits(&set, spec, topology)?;
                 *slot = Some(Arc::new(set));
             }
         }
         Ok(sets)
     }
+}
+
+/// Checks that a pattern set fits the network's input and output layers.
+fn check_fits(set: &PatternSet, spec: &NetworkSpec, topology: &Topology) -> Result<()> {
+    let input = &spec.layers[topology.input];
+    let output = &spec.layers[topology.output];
+    set.check_fits((&input.name, input.size), (&output.name, output.size))
 }

@@ -249,7 +249,7 @@ impl Reader<'_> {
             }
             b'{' => {
                 self.i += 1;
-                Kind::Fields(self.map()?)
+                Kind::Fields(self.entries(b'}', false)?)
             }
             b'"' => {
                 self.string()?;
@@ -312,13 +312,15 @@ impl Reader<'_> {
             let is_field = self.peek() == Some(b':') && self.s.get(self.i + 1) != Some(&b':');
             self.i = save;
             if is_field {
-                return Some(Kind::Fields(self.fields(close)?));
+                return Some(Kind::Fields(self.entries(close, true)?));
             }
         }
         Some(Kind::Seq(self.items(close)?))
     }
 
-    fn fields(&mut self, close: u8) -> Option<Vec<(String, usize, Node)>> {
+    /// `key: value` entries up to `close`: a struct's fields (identifier keys) or a map's
+    /// (string or other value keys).
+    fn entries(&mut self, close: u8, ident_keys: bool) -> Option<Vec<(String, usize, Node)>> {
         let mut out = Vec::new();
         loop {
             self.skip_ws();
@@ -327,7 +329,16 @@ impl Reader<'_> {
                 return Some(out);
             }
             let key_at = self.i;
-            let key = self.ident()?.to_string();
+            let key = if ident_keys {
+                self.ident()?.to_string()
+            } else if self.peek() == Some(b'"') {
+                self.string()?
+            } else {
+                let k = self.value()?;
+                String::from_utf8_lossy(&self.s[k.start..self.i])
+                    .trim()
+                    .to_string()
+            };
             self.skip_ws();
             if self.peek()? != b':' {
                 return None;
@@ -349,34 +360,6 @@ impl Reader<'_> {
             }
             out.push(self.value()?);
             self.after_item(close)?;
-        }
-    }
-
-    fn map(&mut self) -> Option<Vec<(String, usize, Node)>> {
-        let mut out = Vec::new();
-        loop {
-            self.skip_ws();
-            if self.peek()? == b'}' {
-                self.i += 1;
-                return Some(out);
-            }
-            let key_at = self.i;
-            let key = if matches!(self.peek(), Some(b'"')) {
-                self.string()?
-            } else {
-                let k = self.value()?;
-                String::from_utf8_lossy(&self.s[k.start..self.i])
-                    .trim()
-                    .to_string()
-            };
-            self.skip_ws();
-            if self.peek()? != b':' {
-                return None;
-            }
-            self.i += 1;
-            let v = self.value()?;
-            out.push((key, key_at, v));
-            self.after_item(b'}')?;
         }
     }
 

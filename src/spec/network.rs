@@ -565,6 +565,11 @@ fn check_range(src: &RonSource, path: &RonPath, min: f32, max: f32) -> Result<()
     Ok(())
 }
 
+fn check_normal(src: &RonSource, path: &RonPath, mean: f32, std: f32) -> Result<()> {
+    finite(src, &path.field("mean"), "mean", mean)?;
+    non_negative(src, &path.field("std"), "std", std)
+}
+
 fn check_weight_init(
     src: &RonSource,
     path: &RonPath,
@@ -575,10 +580,7 @@ fn check_weight_init(
     match init {
         WeightInit::Constant(v) => finite(src, path, "the constant", *v),
         WeightInit::Uniform { min, max } => check_range(src, path, *min, *max),
-        WeightInit::Normal { mean, std } => {
-            finite(src, &path.field("mean"), "mean", *mean)?;
-            non_negative(src, &path.field("std"), "std", *std)
-        }
+        WeightInit::Normal { mean, std } => check_normal(src, path, *mean, *std),
         WeightInit::Values(v) => {
             let vp = path.index(0);
             if v.len() != rows {
@@ -616,10 +618,7 @@ fn check_bias_init(src: &RonSource, path: &RonPath, init: &BiasInit, size: usize
         BiasInit::Zeros => Ok(()),
         BiasInit::Constant(v) => finite(src, path, "the constant", *v),
         BiasInit::Uniform { min, max } => check_range(src, path, *min, *max),
-        BiasInit::Normal { mean, std } => {
-            finite(src, &path.field("mean"), "mean", *mean)?;
-            non_negative(src, &path.field("std"), "std", *std)
-        }
+        BiasInit::Normal { mean, std } => check_normal(src, path, *mean, *std),
         BiasInit::Values(v) => {
             let vp = path.index(0);
             if v.len() != size {

@@ -69,6 +69,22 @@ pub fn app_for(start: Start) -> crate::Result<App> {
     Ok(app)
 }
 
+/// Builds the app for a start with the given keys and colours (tests and benchmarks use the
+/// defaults, whatever the environment).
+pub fn app_with(
+    start: Start,
+    keys: keys::KeyMap,
+    colours: colour::ColourMode,
+) -> crate::Result<App> {
+    let screen = match start {
+        Start::Picker(dir) => Screen::Picker(Picker::scan(&dir)),
+        Start::Network { path, weights } => {
+            Screen::Main(Box::new(Workbench::open(&path, weights.as_deref())?))
+        }
+    };
+    Ok(App::new(screen, keys, colours))
+}
+
 fn restore_terminal() {
     let _ = disable_raw_mode();
     let mut out = std::io::stdout();
