@@ -235,3 +235,37 @@ fn arbitrary_bytes_never_panic() {
         );
     }
 }
+
+mod fuzz {
+    use super::common::root;
+    use pdp::sim::LoadedNetwork;
+    use proptest::prelude::*;
+    use std::path::Path;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Random edits of a good network file: each gives a result or a positioned error,
+        /// never a panic.
+        #[test]
+        fn edited_network_files_never_panic(edits in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..4, any::<char>()), 1..6)) {
+            let mut text: Vec<char> = std::fs::read_to_string(root().join("networks/encoder.ron")).unwrap().chars().collect();
+            for (at, kind, c) in edits {
+                let i = at.index(text.len() + 1);
+                match kind {
+                    0 if i < text.len() => { text.remove(i); }
+                    1 => text.insert(i, c),
+                    2 => text.insert(i, ['(', ')', '[', ']', ',', ':', '"', '-', '0', 'e'][c as usize % 10]),
+                    _ if i < text.len() => text[i] = ['1', '9', '.', 'x', ' ', 'N'][c as usize % 6],
+                    _ => {}
+                }
+            }
+            let text: String = text.into_iter().collect();
+            let set = pdp::data::PatternSet::from_vectors("p", &[vec![0.0; 4]], &[vec![0.0; 4]]);
+            let r = LoadedNetwork::from_parts(Path::new("edited.ron"), text, Some(set), None);
+            if let Err(e) = r {
+                let msg = e.to_string();
+                prop_assert!(msg.starts_with("edited.ron:"), "{}", msg);
+            }
+        }
+    }
+}

@@ -290,3 +290,15 @@ fn saved_weight_files_are_not_left_half_written() {
         .collect();
     assert_eq!(names.len(), 1, "{names:?}");
 }
+
+#[test]
+fn opening_a_bad_network_in_the_workbench_gives_the_check_message() {
+    let o = pdp(&["tests/fixtures/bad/unknown-layer.ron"]);
+    assert_eq!(o.status.code(), Some(1));
+    let check = pdp(&["check", "tests/fixtures/bad/unknown-layer.ron"]);
+    let first = |s: String| s.lines().take(3).collect::<Vec<_>>().join("\n");
+    assert_eq!(first(stderr(&o)), first(stderr(&check)));
+    assert!(
+        stderr(&o).starts_with("tests/fixtures/bad/unknown-layer.ron:10:26: unknown layer `hiden`")
+    );
+}

@@ -184,6 +184,39 @@ fn format_num(v: f32) -> String {
 }
 
 #[test]
+fn zooming_in_pages_the_matrix_to_follow_the_cursor() {
+    let mut app = open("mnist");
+    command(&mut app, "projection h1");
+    command(&mut app, "focus weights");
+    let _ = render(&app, 200, 60);
+    for _ in 0..8 {
+        key(&mut app, '+');
+    }
+    assert_eq!(wb(&app).zoom, Some(1));
+    // Walk the cursor right past the first page of columns.
+    for _ in 0..100 {
+        code(&mut app, KeyCode::Right);
+    }
+    let t2 = text(&render(&app, 200, 60));
+    assert_eq!(wb(&app).cell, (0, 100));
+    assert!(t2.contains("h1[0] <- input[100] = "), "{t2}");
+    let placement = app
+        .hits
+        .borrow()
+        .iter()
+        .find_map(|(_, h)| match h {
+            pdp::tui::app::Hit::Matrix(p) => Some(*p),
+            _ => None,
+        })
+        .unwrap();
+    assert!(
+        placement.origin.1 > 0 && placement.origin.1 <= 100,
+        "{placement:?}"
+    );
+    assert_eq!(placement.zoom, 1);
+}
+
+#[test]
 fn the_weight_view_cycles_through_change_and_gradient() {
     let mut app = open("xor");
     key(&mut app, 'v');
@@ -516,9 +549,71 @@ fn the_mouse_selects_units_and_scrolls_to_zoom() {
     ));
     let w = wb(&app);
     assert_eq!((w.layer, w.unit), (w.sim.net.input, 6 * 28 + 5));
-    // Scroll over the weights zooms out.
+    // Scroll over the weights zooms in and out.
     let (wx, wy) = find(&buf, "weights output<-h2").unwrap();
-    let before = wb(&app).zoom;
+    assert_eq!(wb(&app).zoom, None, "the matrix starts fitted to the panel");
+    let fit = wb(&app).effective_zoom();
+    assert!(
+        fit > 1,
+        "a 10x128 matrix does not fit at one weight a pixel"
+    );
+    app.on_event(click(MouseEventKind::ScrollUp, wx + 3, wy + 3));
+    assert_eq!(wb(&app).zoom, Some(fit / 2));
     app.on_event(click(MouseEventKind::ScrollDown, wx + 3, wy + 3));
-    assert_eq!(wb(&app).zoom, before * 2);
+    assert_eq!(wb(&app).zoom, None);
+}
+
+#[test]
+fn snapshots_of_the_picker_and_every_overlay() {
+    let picker = pdp::tui::app_with(
+        Start::Picker(common::root().join("networks")),
+        KeyMap::default(),
+        ColourMode::TrueColor,
+    )
+    .unwrap();
+    insta::assert_snapshot!("picker_100x20", text(&render(&picker, 100, 20)));
+    let mut app = open("xor");
+    key(&mut app, '?');
+    insta::assert_snapshot!("help_100x50", text(&render(&app, 100, 50)));
+    code(&mut app, KeyCode::Esc);
+    key(&mut app, 'o');
+    insta::assert_snapshot!("form_80x24", text(&render(&app, 80, 24)));
+    code(&mut app, KeyCode::Esc);
+    key(&mut app, 's');
+    insta::assert_snapshot!("save_prompt_80x24", text(&render(&app, 80, 24)));
+    code(&mut app, KeyCode::Esc);
+    key(&mut app, 'e');
+    key(&mut app, 'q');
+    insta::assert_snapshot!("confirm_quit_80x24", text(&render(&app, 80, 24)));
+    key(&mut app, 'n');
+    command(&mut app, &format!("load {}", network("encoder").display()));
+    let t = text(&render(&app, 100, 30));
+    assert!(
+        t.contains("was not loaded; the weights are as they were"),
+        "{t}"
+    );
+    assert!(
+        t.contains("Expected struct `Weights` but found `Network`"),
+        "{t}"
+    );
+}
+
+#[test]
+fn every_panel_maximized_at_80x24() {
+    let mut app = open("mnist");
+    typed(&mut app, "ttttttt");
+    key(&mut app, 'z');
+    for _ in 0..5 {
+        let w = wb(&app);
+        let focus = w.focus;
+        let t = text(&render(&app, 80, 24));
+        // The focused panel's title is on the first line, and nothing else is drawn beside it.
+        let first = t.lines().next().unwrap();
+        assert!(first.starts_with("┏"), "{focus:?}: {first}");
+        assert!(
+            !first.contains("┐┏") && !first.contains("┓┌"),
+            "{focus:?} maximized: {first}"
+        );
+        code(&mut app, KeyCode::Tab);
+    }
 }

@@ -89,12 +89,14 @@ pub fn run() -> ExitCode {
 }
 
 fn tui(path: PathBuf, weights: Option<PathBuf>) -> pdp::Result<()> {
+    // The files first, so that a bad one gets `pdp check`'s message with or without a screen.
+    let app = pdp::tui::app_for(pdp::tui::Start::Network { path, weights })?;
     if !std::io::stdout().is_terminal() {
         return Err(pdp::Error::Usage(
             "the workbench needs a terminal; `pdp train` and `pdp eval` run without one".into(),
         ));
     }
-    pdp::tui::run(pdp::tui::Start::Network { path, weights })
+    pdp::tui::run_app(app)
 }
 
 /// Opens a network and, if given, starts it from saved weights.

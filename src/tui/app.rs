@@ -165,9 +165,11 @@ pub struct Workbench {
     pub column: usize,
     pub projection: usize,
     pub weight_view: WeightView,
-    pub zoom: usize,
-    /// Top-left matrix entry shown, and the cursor (receiving unit, sending unit).
-    pub origin: (usize, usize),
+    /// Weights per pixel along each side; `None` fits the matrix to the panel.
+    pub zoom: Option<usize>,
+    /// The zoom that fits the matrix, as the last frame found it.
+    pub fit_zoom: std::cell::Cell<usize>,
+    /// The weights cursor: (receiving unit, sending unit). The view pages to keep it shown.
     pub cell: (usize, usize),
     pub numbers: bool,
     pub patterns: PatternCursor,
@@ -197,8 +199,8 @@ impl Workbench {
             column: 0,
             projection: sim.net.projections.len().saturating_sub(1),
             weight_view: WeightView::Weights,
-            zoom: 1,
-            origin: (0, 0),
+            zoom: None,
+            fit_zoom: std::cell::Cell::new(1),
             cell: (0, 0),
             numbers: false,
             patterns: PatternCursor {
@@ -494,8 +496,7 @@ impl Workbench {
 
     fn select_projection(&mut self, p: usize) {
         self.projection = p;
-        self.zoom = 1;
-        self.origin = (0, 0);
+        self.zoom = None;
         self.cell = (0, 0);
     }
 
@@ -529,7 +530,7 @@ impl Workbench {
             }
             Panel::Weights => {
                 let (rows, cols) = self.matrix_shape();
-                let z = self.zoom as i64;
+                let z = self.effective_zoom() as i64;
                 self.cell = (
                     clamp(self.cell.0, dr * z, rows),
                     clamp(self.cell.1, dc * z, cols),
@@ -552,22 +553,17 @@ impl Workbench {
         }
     }
 
+    /// Weights per pixel as drawn.
+    pub fn effective_zoom(&self) -> usize {
+        self.zoom.unwrap_or_else(|| self.fit_zoom.get()).max(1)
+    }
+
+    /// Zooms in (down to one weight a pixel) or out (up to the whole matrix in view).
     fn zoom_by(&mut self, out: bool) {
-        let (rows, cols) = self.matrix_shape();
-        let max = rows.max(cols).max(1);
-        self.zoom = if out {
-            (self.zoom * 2).min(max)
-        } else {
-            (self.zoom / 2).max(1)
-        };
-        // Keep the cursor in view.
-        self.origin = (
-            self.cell.0 / self.zoom * self.zoom,
-            self.cell.1 / self.zoom * self.zoom,
-        );
-        if self.zoom > 1 {
-            self.origin = (0, 0);
-        }
+        let fit = self.fit_zoom.get().max(1);
+        let z = self.effective_zoom();
+        let z = if out { z * 2 } else { (z / 2).max(1) };
+        self.zoom = (z < fit).then_some(z);
     }
 }
 
@@ -1016,7 +1012,11 @@ impl App {
             }
             Action::ZoomIn | Action::ZoomOut => {
                 w.zoom_by(a == Action::ZoomOut);
-                Ok(format!("zoom: {} entries a pixel", w.zoom))
+                Ok(match w.zoom {
+                    None => "zoom: the whole matrix".to_string(),
+                    Some(1) => "zoom: one weight a pixel".to_string(),
+                    Some(z) => format!("zoom: {z}x{z} weights a pixel"),
+                })
             }
             Action::WeightView => {
                 w.weight_view = match w.weight_view {

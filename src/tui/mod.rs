@@ -109,7 +109,11 @@ impl Drop for TerminalGuard {
 /// Runs the workbench until the user quits.
 pub fn run(start: Start) -> crate::Result<()> {
     // Load first: a bad file gets the same message as `pdp check`, before the screen changes.
-    let mut app = app_for(start)?;
+    run_app(app_for(start)?)
+}
+
+/// Runs a built app in the terminal until the user quits.
+pub fn run_app(mut app: App) -> crate::Result<()> {
     let io = |e: std::io::Error| crate::Error::Usage(format!("cannot use the terminal: {e}"));
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {

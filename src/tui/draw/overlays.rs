@@ -142,7 +142,7 @@ pub fn overlay(f: &mut Frame, area: Rect, app: &App) {
             );
         }
         Overlay::Form(form) => {
-            let r = centred(area, 56, FIELDS.len() as u16 + 6);
+            let r = centred(area, 72, FIELDS.len() as u16 + 6);
             f.render_widget(Clear, r);
             let mut lines = vec![Line::raw("")];
             for (i, name) in FIELDS.iter().enumerate() {

@@ -96,7 +96,19 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, w: &Workbench, focused: bool
         )
     };
     let value = |i: usize, j: usize| Some(m[(i, j)]);
-    let zoom = w.zoom.max(fit_zoom(rows, cols, mat_area, w.zoom));
+    let fit = fit_zoom(rows, cols, mat_area);
+    w.fit_zoom.set(fit);
+    let zoom = w.zoom.unwrap_or(fit).min(fit);
+    // Page the view so that the cursor is on it: pixels shown times weights a pixel.
+    let (page_r, page_c) = (
+        (mat_area.height as usize * 2 * zoom).max(1),
+        (mat_area.width as usize * zoom).max(1),
+    );
+    let origin = if zoom == fit {
+        (0, 0)
+    } else {
+        (r / page_r * page_r, c / page_c * page_c)
+    };
     let grid = Grid {
         rows,
         cols,
@@ -104,7 +116,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, w: &Workbench, focused: bool
         scale,
         map: Map::Diverging,
         zoom,
-        origin: w.origin,
+        origin,
         cursor: Some((r, c)),
         numbers: w.numbers,
         mode: app.colours,
@@ -191,8 +203,8 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, w: &Workbench, focused: bool
     );
 }
 
-/// The zoom at which the whole matrix fits, if the user has not zoomed further out.
-fn fit_zoom(rows: usize, cols: usize, area: Rect, _current: usize) -> usize {
+/// The smallest power of two weights a pixel at which the whole matrix fits.
+fn fit_zoom(rows: usize, cols: usize, area: Rect) -> usize {
     let (w, h) = (
         area.width.max(1) as usize,
         (area.height.max(1) as usize) * 2,
