@@ -44,7 +44,20 @@ const CASES: &[(&str, &[&str], usize, usize, &str)] = &[
         9,
         "the projections make a cycle (b -> a -> b)",
     ),
-    ("two-inputs", &[], 8, 18, "exactly one input layer"),
+    (
+        "two-outputs",
+        &[],
+        8,
+        18,
+        "exactly one output layer (one with no outgoing projection); it has 2: `left`, `right`",
+    ),
+    (
+        "unconnected",
+        &[],
+        5,
+        9,
+        "layer `stray` has no projection to or from it",
+    ),
     ("zero-size", &[], 4, 36, "a layer needs at least one unit"),
     (
         "shape",

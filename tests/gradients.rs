@@ -173,6 +173,32 @@ fn a_layer_with_two_incoming_projections() {
     check(&mut trainer(text, &x, &t)).unwrap();
 }
 
+#[test]
+fn two_input_layers_share_a_pattern_vector() {
+    // As in the semantic network: an item and a relation layer, the item through a
+    // representation layer, both into a hidden layer.
+    let text = r#"Network(name: "two",
+        layers: [Layer(name: "item", size: 3), Layer(name: "rep", size: 2, activation: Logistic),
+                 Layer(name: "rel", size: 2), Layer(name: "hid", size: 3, activation: Logistic),
+                 Layer(name: "out", size: 2, activation: Logistic)],
+        projections: [Projection(from: "item", to: "rep", init: Uniform(min: -1, max: 1)),
+                      Projection(from: "rep", to: "hid", init: Uniform(min: -1, max: 1)),
+                      Projection(from: "rel", to: "hid", init: Uniform(min: -1, max: 1)),
+                      Projection(from: "hid", to: "out", init: Uniform(min: -1, max: 1))],
+        training: Training(update: Epoch))"#;
+    let (x, t) = data(5, 5, 2, false);
+    let mut tr = trainer(text, &x, &t);
+    assert_eq!(tr.net.inputs.len(), 2);
+    check(&mut tr).unwrap();
+    // Each input layer holds its part of the pattern: item the first 3 values, rel the last 2.
+    let set = tr.train.clone();
+    tr.evaluate(&set, |p, act, c| {
+        let item = act.column(&act.activation, 0, c);
+        let rel = act.column(&act.activation, 2, c);
+        assert_eq!([item, rel].concat(), x[p]);
+    });
+}
+
 const ACTS: [&str; 4] = ["Logistic", "Tanh", "Relu", "Linear"];
 
 proptest! {

@@ -122,7 +122,7 @@ fn mnist_at_200x60_draws_the_digit_in_half_blocks() {
     let img = w
         .sim
         .activity
-        .column(&w.sim.activity.activation, w.sim.net.input, 0)
+        .column(&w.sim.activity.activation, w.sim.net.inputs[0], 0)
         .to_vec();
     let (mut checked, mut bright) = (0, 0);
     for r in 0..14u16 {
@@ -366,7 +366,10 @@ fn test_mode_presents_a_pattern_without_learning() {
     assert!(w.test_mode);
     assert_eq!(w.shown_pattern(), Some((SetKind::Train, 1)));
     let (act, _) = w.shown();
-    assert_eq!(act.column(&act.activation, w.sim.net.input, 0), &[0.0, 1.0]);
+    assert_eq!(
+        act.column(&act.activation, w.sim.net.inputs[0], 0),
+        &[0.0, 1.0]
+    );
     // Stepping ticks in test mode walks the forward pass of that pattern.
     typed(&mut app, "t");
     assert_eq!(wb(&app).last_phase, Some(Phase::Present));
@@ -523,7 +526,7 @@ fn the_mouse_selects_units_and_scrolls_to_zoom() {
     let mut app = open("mnist");
     typed(&mut app, "t");
     let buf = render(&app, 200, 60);
-    let input = wb(&app).sim.net.input;
+    let input = wb(&app).sim.net.inputs[0];
     let grid = app
         .hits
         .borrow()
@@ -548,7 +551,7 @@ fn the_mouse_selects_units_and_scrolls_to_zoom() {
         y + 1 + 3,
     ));
     let w = wb(&app);
-    assert_eq!((w.layer, w.unit), (w.sim.net.input, 6 * 28 + 5));
+    assert_eq!((w.layer, w.unit), (w.sim.net.inputs[0], 6 * 28 + 5));
     // Scroll over the weights zooms in and out.
     let (wx, wy) = find(&buf, "weights output<-h2").unwrap();
     assert_eq!(wb(&app).zoom, None, "the matrix starts fitted to the panel");

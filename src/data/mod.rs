@@ -260,8 +260,15 @@ impl PatternSet {
             return Err(src.error_at(
                 &field("input"),
                 format!(
-                    "each {what} has {} input values, but the input layer `{}` has {} units",
-                    self.input_size, input.0, input.1
+                    "each {what} has {} input values, but {} {} {} units",
+                    self.input_size,
+                    input.0,
+                    if input.0.contains(" + ") {
+                        "have"
+                    } else {
+                        "has"
+                    },
+                    input.1
                 ),
             ));
         }

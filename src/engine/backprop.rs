@@ -70,11 +70,28 @@ pub fn present(net: &Network, set: &PatternSet, patterns: &[usize], act: &mut Ac
     act.patterns.clear();
     act.patterns.extend_from_slice(patterns);
     let (ni, no) = (set.input_size, set.target_size);
-    let input = act.activation[net.input].as_mut_slice();
     let target = act.target.as_mut_slice();
     for (c, &p) in patterns.iter().enumerate() {
-        set.input_into(p, &mut input[c * ni..(c + 1) * ni]);
         set.target_into(p, &mut target[c * no..(c + 1) * no]);
+    }
+    if let [only] = net.inputs[..] {
+        let input = act.activation[only].as_mut_slice();
+        for (c, &p) in patterns.iter().enumerate() {
+            set.input_into(p, &mut input[c * ni..(c + 1) * ni]);
+        }
+    } else {
+        // Several input layers: each takes its part of the pattern's input, in file order.
+        let mut whole = vec![0.0; ni];
+        for (c, &p) in patterns.iter().enumerate() {
+            set.input_into(p, &mut whole);
+            let mut at = 0;
+            for &l in &net.inputs {
+                let n = net.layers[l].size;
+                act.activation[l].as_mut_slice()[c * n..(c + 1) * n]
+                    .copy_from_slice(&whole[at..at + n]);
+                at += n;
+            }
+        }
     }
 }
 

@@ -71,7 +71,8 @@ pub struct Network {
     pub projections: Vec<Projection>,
     /// Layers in an order where every projection runs forward.
     pub order: Vec<usize>,
-    pub input: usize,
+    /// Input layers, in file order: a pattern's input vector is theirs, one after another.
+    pub inputs: Vec<usize>,
     pub output: usize,
 }
 
@@ -118,7 +119,7 @@ impl Network {
             layers[to].incoming.push(p);
         }
         for (i, l) in spec.layers.iter().enumerate() {
-            if i != topo.input && l.bias != Some(false) {
+            if !topo.inputs.contains(&i) && l.bias != Some(false) {
                 let name = format!("{}.bias", l.name);
                 params.push(Param::new(name, DMatrix::zeros(l.size, 1)));
                 layers[i].bias = Some(params.len() - 1);
@@ -129,7 +130,7 @@ impl Network {
             layers,
             projections,
             order: topo.order.clone(),
-            input: topo.input,
+            inputs: topo.inputs.clone(),
             output: topo.output,
         };
         net.initialize(spec, seed, &mut params);
@@ -165,6 +166,15 @@ impl Network {
                 b.clear_grad();
             }
         }
+    }
+
+    pub fn is_input(&self, l: usize) -> bool {
+        self.inputs.contains(&l)
+    }
+
+    /// Units over all input layers: the length of a pattern's input.
+    pub fn input_size(&self) -> usize {
+        self.inputs.iter().map(|&l| self.layers[l].size).sum()
     }
 
     pub fn layer_index(&self, name: &str) -> Option<usize> {

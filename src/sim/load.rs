@@ -90,7 +90,16 @@ impl LoadedNetwork {
 
 /// Checks that a pattern set fits the network's input and output layers.
 fn check_fits(set: &PatternSet, spec: &NetworkSpec, topology: &Topology) -> Result<()> {
-    let input = &spec.layers[topology.input];
+    let names: Vec<String> = topology
+        .inputs
+        .iter()
+        .map(|&l| format!("`{}`", spec.layers[l].name))
+        .collect();
+    let size = topology.inputs.iter().map(|&l| spec.layers[l].size).sum();
+    let inputs = match names.as_slice() {
+        [one] => format!("the input layer {one}"),
+        many => format!("the input layers {}", many.join(" + ")),
+    };
     let output = &spec.layers[topology.output];
-    set.check_fits((&input.name, input.size), (&output.name, output.size))
+    set.check_fits((&inputs, size), (&output.name, output.size))
 }

@@ -354,7 +354,7 @@ impl Trainer {
         plan.extend(
             net.order
                 .iter()
-                .filter(|&&l| l != net.input)
+                .filter(|&&l| !net.is_input(l))
                 .map(|&l| Phase::Forward(l)),
         );
         plan.push(Phase::OutputError);
@@ -362,7 +362,7 @@ impl Trainer {
             net.order
                 .iter()
                 .rev()
-                .filter(|&&l| l != net.input && l != net.output)
+                .filter(|&&l| !net.is_input(l) && l != net.output)
                 .map(|&l| Phase::Backward(l)),
         );
         let period_left = if self.period_left == 0 {
@@ -423,7 +423,7 @@ impl Trainer {
         match phase {
             Phase::Present => {
                 backprop::present(&self.net, &self.train, &self.block, &mut self.activity);
-                report.layer = Some(self.net.input);
+                report.layer = self.net.inputs.first().copied();
             }
             Phase::Forward(l) => {
                 backprop::forward(&self.net, &self.params, l, &mut self.activity);
@@ -586,7 +586,7 @@ impl Trainer {
         for chunk in idx.chunks(MAX_BLOCK) {
             backprop::present(&self.net, set, chunk, &mut act);
             for &l in &self.net.order {
-                if l != self.net.input {
+                if !self.net.is_input(l) {
                     backprop::forward(&self.net, &self.params, l, &mut act);
                 }
             }
@@ -649,7 +649,7 @@ impl Trainer {
             self.net
                 .order
                 .iter()
-                .filter(|&&l| l != self.net.input)
+                .filter(|&&l| !self.net.is_input(l))
                 .map(|&l| Phase::Forward(l)),
         );
         plan.push(Phase::OutputError);

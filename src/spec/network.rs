@@ -267,8 +267,9 @@ pub enum AccuracyRule {
 pub struct Topology {
     /// Layers in an order where every projection goes from an earlier to a later one.
     pub order: Vec<usize>,
-    /// The one layer with no incoming projection: it takes the pattern's input.
-    pub input: usize,
+    /// The layers with no incoming projection, in file order: a pattern's input vector is
+    /// theirs, one after the other.
+    pub inputs: Vec<usize>,
     /// The one layer with no outgoing projection: it is compared with the target.
     pub output: usize,
     /// For each projection, (from, to) as layer indices.
@@ -391,13 +392,12 @@ impl NetworkSpec {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        if sources.len() != 1 {
+        if let Some(&alone) = sources.iter().find(|l| sinks.contains(l)) {
             return Err(src.error_at(
-                &root.field("projections"),
+                &root.field("layers").index(alone),
                 format!(
-                    "the network needs exactly one input layer (one with no incoming projection); it has {}: {}",
-                    sources.len(),
-                    names(&sources)
+                    "layer `{}` has no projection to or from it",
+                    self.layers[alone].name
                 ),
             ));
         }
@@ -411,20 +411,20 @@ impl NetworkSpec {
                 ),
             ));
         }
-        let (input, output) = (sources[0], sinks[0]);
+        let output = sinks[0];
         for (i, l) in self.layers.iter().enumerate() {
             let p = root.field("layers").index(i);
-            if i == input {
+            if sources.contains(&i) {
                 if l.activation.is_some_and(|a| a != Activation::Linear) {
                     return Err(src.error_at(
                         &p.field("activation"),
-                        format!("`{}` is the input layer: its activation is the pattern itself, so it can only be Linear", l.name),
+                        format!("`{}` is an input layer: its activation is the pattern itself, so it can only be Linear", l.name),
                     ));
                 }
                 if l.bias == Some(true) {
                     return Err(src.error_at(
                         &p.field("bias"),
-                        format!("`{}` is the input layer and cannot have a bias", l.name),
+                        format!("`{}` is an input layer and cannot have a bias", l.name),
                     ));
                 }
             } else {
@@ -440,7 +440,7 @@ impl NetworkSpec {
         self.validate_training(src, output)?;
         Ok(Topology {
             order,
-            input,
+            inputs: sources,
             output,
             ends,
         })

@@ -14,7 +14,7 @@ use ratatui::Frame;
 /// The layer a tick worked on.
 pub fn tick_layer(w: &Workbench) -> Option<usize> {
     match w.last_phase? {
-        Phase::Present => Some(w.sim.net.input),
+        Phase::Present => w.sim.net.inputs.first().copied(),
         Phase::Forward(l) | Phase::Backward(l) => Some(l),
         Phase::OutputError => Some(w.sim.net.output),
         Phase::Update | Phase::EndEpoch => None,
@@ -256,7 +256,7 @@ pub fn detail_line(w: &Workbench) -> Line<'static> {
         ));
         spans.push(Span::raw(v));
     };
-    if w.layer != net.input {
+    if !net.is_input(w.layer) {
         field("net", num(get(&act.net_input) as f64));
     }
     field("act", num(get(&act.activation) as f64));
@@ -264,7 +264,7 @@ pub fn detail_line(w: &Workbench) -> Line<'static> {
         let n = layer.size;
         field("target", num(act.target.as_slice()[col * n + u] as f64));
     }
-    if w.layer != net.input && !w.test_mode {
+    if !net.is_input(w.layer) && !w.test_mode {
         field("delta", num(get(&act.delta) as f64));
     }
     if let Some(b) = layer.bias {
