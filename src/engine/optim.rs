@@ -113,15 +113,63 @@ impl OptimizerState {
                     let (m, v) = (m[0].as_mut_slice(), v[0].as_mut_slice());
                     let w = p.value.as_mut_slice();
                     let g = p.grad.as_slice();
-                    for i in 0..w.len() {
-                        let gi = g[i] + weight_decay * w[i];
-                        m[i] = beta1 * m[i] + (1.0 - beta1) * gi;
-                        v[i] = beta2 * v[i] + (1.0 - beta2) * gi * gi;
+                    // Zipped slices, no indexing: the loop vectorises.
+                    for (((wi, &gi), mi), vi) in
+                        w.iter_mut().zip(g).zip(m.iter_mut()).zip(v.iter_mut())
+                    {
+                        let gi = gi + weight_decay * *wi;
+                        *mi = flush(beta1 * *mi + (1.0 - beta1) * gi);
+                        *vi = flush(beta2 * *vi + (1.0 - beta2) * gi * gi);
                         // As PyTorch: w -= lr / c1 * m / (sqrt(v) / sqrt(c2) + eps).
-                        w[i] -= step * m[i] / (v[i].sqrt() / c2_sqrt + epsilon);
+                        *wi -= step * *mi / (vi.sqrt() / c2_sqrt + epsilon);
                     }
                 }
             }
         }
+    }
+}
+
+/// Zero for subnormal numbers. Adam's moments decay towards zero geometrically and would
+/// otherwise spend thousands of steps as subnormals, which the processor handles a hundred
+/// times slower (it doubled the time of an MNIST epoch); below f32::MIN_POSITIVE (1.2e-38) they
+/// are far too small to move a weight.
+#[inline(always)]
+fn flush(x: f32) -> f32 {
+    if x.abs() < f32::MIN_POSITIVE {
+        0.0
+    } else {
+        x
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adam_moments_never_stay_subnormal() {
+        let opt = Optimizer::Adam {
+            beta1: 0.9,
+            beta2: 0.999,
+            epsilon: 1e-8,
+            weight_decay: 0.0,
+        };
+        let mut params = vec![Param {
+            name: "w".into(),
+            value: DMatrix::from_element(2, 2, 0.5),
+            grad: DMatrix::from_element(2, 2, 1e-21),
+            grad_columns: None,
+        }];
+        let mut state = OptimizerState::new(&opt, &params);
+        for _ in 0..50 {
+            state.update(&opt, 0.001, &mut params);
+        }
+        for m in &state.slots[0] {
+            assert!(m.iter().all(|v| *v == 0.0 || v.is_normal()), "{m}");
+        }
+        assert!(
+            state.slots[0][0].iter().all(|v| v.is_normal()),
+            "m = 1e-21-ish stays"
+        );
     }
 }
