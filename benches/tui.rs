@@ -168,9 +168,15 @@ fn main() {
     if quick {
         return;
     }
-    let (headless, tui) = throughput_ratio();
+    // Alternate the two, three times, and keep each one's best: the machines are shared.
+    let (mut headless, mut tui) = (f64::INFINITY, f64::INFINITY);
+    for _ in 0..3 {
+        let (h, t) = throughput_ratio();
+        headless = headless.min(h);
+        tui = tui.min(t);
+    }
     println!(
-        "throughput: {EPOCHS} MNIST epochs headless {headless:.3} s, in the running workbench {tui:.3} s: {:.2} of headless speed",
+        "throughput: {EPOCHS} MNIST epochs headless {headless:.3} s, in the running workbench {tui:.3} s (best of 3 each): {:.2} of headless speed",
         headless / tui
     );
     let mut lat = key_latency();
