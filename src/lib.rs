@@ -2,6 +2,7 @@
 //! from RON files (`spec`, `data`), built into a nalgebra core (`engine`), and run one named
 //! tick at a time or flat out by the stepper (`sim`), which the command line drives.
 
+pub mod analysis;
 pub mod data;
 pub mod engine;
 pub mod error;

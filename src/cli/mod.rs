@@ -3,6 +3,8 @@
 
 mod check;
 mod eval;
+mod figure;
+mod inspect;
 mod train;
 
 use clap::{Parser, Subcommand};
@@ -47,6 +49,8 @@ enum Command {
     Train(train::TrainArgs),
     /// Run every pattern of a set through a network and report its output and error
     Eval(eval::EvalArgs),
+    /// Analyse a layer's hidden representations: rsa, confusion, pca, cluster, hinton, activations
+    Inspect(inspect::InspectArgs),
 }
 
 pub fn run() -> ExitCode {
@@ -78,6 +82,7 @@ pub fn run() -> ExitCode {
         Some(Command::Check { files }) => check::run(&files),
         Some(Command::Train(args)) => train::run(&args),
         Some(Command::Eval(args)) => eval::run(&args),
+        Some(Command::Inspect(args)) => inspect::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
