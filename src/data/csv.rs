@@ -7,6 +7,7 @@ use std::path::Path;
 
 pub(super) struct Columns<'a> {
     pub input: &'a [String],
+    pub one_hot: &'a [String],
     pub target: &'a [String],
     pub label: Option<&'a str>,
     pub name: Option<&'a str>,
@@ -74,24 +75,40 @@ pub(super) fn load(
             )
         })
     };
-    let target: Vec<usize> = cols
-        .target
-        .iter()
-        .map(|c| find(c, "target"))
-        .collect::<Result<_>>()?;
+    // A name may be a range of columns, `first..last`, both ends included.
+    let expand = |names: &[String], field: &str| -> Result<Vec<usize>> {
+        let mut out = Vec::new();
+        for n in names {
+            match n.split_once("..") {
+                Some((a, b)) if !header.contains(n) => {
+                    let (a, b) = (find(a.trim(), field)?, find(b.trim(), field)?);
+                    out.extend(a.min(b)..=a.max(b));
+                }
+                _ => out.push(find(n, field)?),
+            }
+        }
+        Ok(out)
+    };
+    let target: Vec<usize> = expand(cols.target, "target")?;
     let label = cols.label.map(|c| find(c, "label")).transpose()?;
     let name = cols.name.map(|c| find(c, "name")).transpose()?;
-    let input: Vec<usize> = if cols.input.is_empty() {
+    let one_hot: Vec<usize> = cols
+        .one_hot
+        .iter()
+        .map(|c| find(c, "one_hot"))
+        .collect::<Result<_>>()?;
+    let input: Vec<usize> = if cols.input.is_empty() && !one_hot.is_empty() {
+        Vec::new()
+    } else if cols.input.is_empty() {
         (0..header.len())
-            .filter(|c| !target.contains(c) && Some(*c) != label && Some(*c) != name)
+            .filter(|c| {
+                !target.contains(c) && Some(*c) != label && Some(*c) != name && !one_hot.contains(c)
+            })
             .collect()
     } else {
-        cols.input
-            .iter()
-            .map(|c| find(c, "input"))
-            .collect::<Result<_>>()?
+        expand(cols.input, "input")?
     };
-    if input.is_empty() {
+    if input.is_empty() && one_hot.is_empty() {
         return Err(src.error_at(&sp.field("input"), "no input columns"));
     }
     if target.is_empty() && label.is_none() {
@@ -131,8 +148,22 @@ pub(super) fn load(
         }
         classes.sort();
     }
+    // Each one-hot column's categories, in order of first appearance.
+    let categories: Vec<Vec<String>> = one_hot
+        .iter()
+        .map(|&c| {
+            let mut cats: Vec<String> = Vec::new();
+            for (_, f) in &rows {
+                if !cats.contains(&f[c].1) {
+                    cats.push(f[c].1.clone());
+                }
+            }
+            cats
+        })
+        .collect();
+    let coded: usize = categories.iter().map(Vec::len).sum();
     let mut set = PatternSet::empty(path);
-    set.input_size = input.len();
+    set.input_size = coded + input.len();
     set.target_size = if target.is_empty() {
         classes.len()
     } else {
@@ -143,6 +174,11 @@ pub(super) fn load(
     let mut ts = Vec::new();
     let mut labels = Vec::new();
     for (ln, f) in &rows {
+        for (k, &c) in one_hot.iter().enumerate() {
+            for cat in &categories[k] {
+                xs.push((f[c].1 == *cat) as u8 as f32);
+            }
+        }
         for &c in &input {
             xs.push(number(*ln, &f[c])?);
         }
@@ -154,6 +190,10 @@ pub(super) fn load(
         }
         if let Some(nc) = name {
             set.names.push(f[nc].1.clone());
+        } else if !one_hot.is_empty() {
+            // Named by their categories: `Pine ISA`.
+            let parts: Vec<&str> = one_hot.iter().map(|&c| f[c].1.as_str()).collect();
+            set.names.push(parts.join(" "));
         }
     }
     set.inputs = Inputs::Dense(xs);

@@ -24,6 +24,8 @@ enum Targets {
     Dense(Vec<f32>),
     /// A one-hot vector per pattern, from its label.
     OneHot,
+    /// The pattern's own input.
+    Input,
 }
 
 /// A named set of patterns, each an input vector, a target vector and perhaps a class label.
@@ -110,6 +112,7 @@ impl PatternSet {
                     DataSource::Csv {
                         path: csv_path,
                         input,
+                        one_hot,
                         target,
                         label,
                         name,
@@ -121,6 +124,7 @@ impl PatternSet {
                             &cp,
                             &csv::Columns {
                                 input,
+                                one_hot,
                                 target,
                                 label: label.as_deref(),
                                 name: name.as_deref(),
@@ -139,6 +143,10 @@ impl PatternSet {
                 set.name = name;
                 set.path = path.to_path_buf();
                 set.origin = Origin::Source(src);
+                if file.autoencode {
+                    set.targets = Targets::Input;
+                    set.target_size = set.input_size;
+                }
                 if !file.classes.is_empty() {
                     if file.classes.len() != set.classes.len() {
                         let src = set.origin_source();
@@ -228,6 +236,7 @@ impl PatternSet {
                     out[l] = 1.0;
                 }
             }
+            Targets::Input => self.input_into(i, out),
         }
     }
 
@@ -310,6 +319,7 @@ fn inline(name: String, file: &PatternFile, src: RonSource) -> Result<PatternSet
     let first = &file.patterns[0];
     let input_size = first.input.len();
     let target_size = match &first.target {
+        _ if file.autoencode => input_size,
         Some(t) => t.len(),
         None => file.classes.len(),
     };
@@ -360,6 +370,13 @@ fn inline(name: String, file: &PatternFile, src: RonSource) -> Result<PatternSet
             None => None,
         };
         match (&p.target, label) {
+            (Some(_), _) if file.autoencode => {
+                return Err(src.error_at(
+                    &pp.field("target"),
+                    "the file says `autoencode: true`: each target is its pattern's input, so leave the targets out",
+                ))
+            }
+            (None, _) if file.autoencode => {}
             (Some(t), _) => {
                 if t.len() != target_size {
                     return Err(src.error_at(
@@ -415,7 +432,11 @@ fn inline(name: String, file: &PatternFile, src: RonSource) -> Result<PatternSet
         classes: file.classes.clone(),
         len,
         inputs: Inputs::Dense(inputs),
-        targets: Targets::Dense(targets),
+        targets: if file.autoencode {
+            Targets::Input
+        } else {
+            Targets::Dense(targets)
+        },
         labels: labelled.then_some(labels),
         names,
         origin: Origin::Inline(std::sync::Arc::new(src)),

@@ -17,6 +17,10 @@ pub struct PatternFile {
     pub patterns: Vec<PatternSpec>,
     #[serde(default)]
     pub source: Option<DataSource>,
+    /// Each pattern's target is its own input (an autoencoder's patterns); targets are then
+    /// left out.
+    #[serde(default)]
+    pub autoencode: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,6 +56,10 @@ pub enum DataSource {
         /// Columns that make the input; empty means every column not named below.
         #[serde(default)]
         input: Vec<String>,
+        /// Categorical columns, each coded one-hot (categories in order of first appearance),
+        /// that come first in the input, in this order.
+        #[serde(default)]
+        one_hot: Vec<String>,
         /// Columns that make the target; empty means a one-hot target from `label`.
         #[serde(default)]
         target: Vec<String>,
