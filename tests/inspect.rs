@@ -109,9 +109,9 @@ fn every_analysis_writes_text_csv_and_png() {
     let rows: Vec<Vec<&str>> = csv.lines().map(|l| l.split(',').collect()).collect();
     assert_eq!(rows.len(), 9);
     assert_eq!(rows[0].len(), 9);
-    for i in 1..9 {
-        assert_eq!(rows[i][i].parse::<f64>().unwrap(), 1.0);
-        assert_eq!(rows[0][i], rows[i][0], "labels match");
+    for (i, row) in rows.iter().enumerate().skip(1) {
+        assert_eq!(row[i].parse::<f64>().unwrap(), 1.0);
+        assert_eq!(rows[0][i], row[0], "labels match");
     }
 }
 
