@@ -620,3 +620,38 @@ fn every_panel_maximized_at_80x24() {
         code(&mut app, KeyCode::Tab);
     }
 }
+
+#[test]
+fn the_inspect_view_shows_each_analysis_and_names_the_cell() {
+    let mut app = open("semantic");
+    command(&mut app, "step epoch 300");
+    command(&mut app, "inspect rsa representation");
+    assert!(wb(&app).inspect.is_some(), "{:?}", app.message);
+    code(&mut app, KeyCode::Right);
+    code(&mut app, KeyCode::Right);
+    code(&mut app, KeyCode::Down);
+    let ins = wb(&app).inspect.as_ref().unwrap();
+    assert_eq!(ins.cursor, (1, 2));
+    let t = text(&render(&app, 120, 40));
+    assert!(
+        t.contains("cosine similarity of the class means at representation"),
+        "{t}"
+    );
+    // Classes are sorted: Canary, Daisy, Oak, ...; the cursor names row 1 and column 2.
+    assert!(t.contains("Daisy × Oak = "), "{t}");
+    key(&mut app, 'a');
+    let t = text(&render(&app, 120, 40));
+    assert!(
+        t.contains("square-root scale") || t.contains("mean output per true class"),
+        "{t}"
+    );
+    key(&mut app, 'a');
+    let t = text(&render(&app, 120, 40));
+    assert!(t.contains("on PC1 ("), "{t}");
+    key(&mut app, 'a');
+    let t = text(&render(&app, 120, 40));
+    assert!(t.contains("first split: "), "{t}");
+    assert!(t.contains("Canary") && t.contains("Pine"));
+    key(&mut app, 'i');
+    assert!(wb(&app).inspect.is_none());
+}

@@ -55,6 +55,8 @@ pub enum Hit {
     Matrix(super::draw::heatmap::Placement),
     Pattern(SetKind, usize),
     PickerRow(usize),
+    /// A cell of the inspect view's matrix.
+    Inspect(super::draw::heatmap::Placement),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,6 +184,8 @@ pub struct Workbench {
     /// Patterns trained per second, measured over the last run.
     pub speed: Option<f64>,
     speed_mark: (Instant, u64),
+    /// The inspect view, when it is shown.
+    pub inspect: Option<super::inspect::Inspect>,
     /// Test-set errors, cached against the parameters they were computed with.
     test_errors: RefCell<Option<(WeightsKey, Vec<PatternError>, Instant)>>,
 }
@@ -215,6 +219,7 @@ impl Workbench {
             speed: None,
             speed_mark: (Instant::now(), 0),
             test_errors: RefCell::new(None),
+            inspect: None,
             worker: None,
             focus: Panel::Network,
             maximized: false,
@@ -512,6 +517,12 @@ impl Workbench {
         let clamp = |v: usize, d: i64, n: usize| {
             (v as i64 + d).clamp(0, n.saturating_sub(1) as i64) as usize
         };
+        if let Some(ins) = &mut self.inspect {
+            // The inspect view's matrix takes the arrows while it is shown.
+            let (rows, cols) = ins.last_shape().unwrap_or((1 << 30, 1 << 30));
+            ins.cursor = (clamp(ins.cursor.0, dr, rows), clamp(ins.cursor.1, dc, cols));
+            return;
+        }
         match self.focus {
             Panel::Network => {
                 let layer = &self.sim.net.layers[self.layer];
@@ -1054,6 +1065,64 @@ impl App {
                 w.maximized = !w.maximized;
                 Ok(String::new())
             }
+            Action::Inspect => {
+                w.inspect = match w.inspect {
+                    Some(_) => None,
+                    None => Some(super::inspect::Inspect::new(&w.sim)),
+                };
+                Ok(String::new())
+            }
+            Action::InspectNext
+            | Action::InspectLayerPrev
+            | Action::InspectLayerNext
+            | Action::InspectGroup
+            | Action::InspectSet => {
+                let has_test = w.sim.test.is_some();
+                let net = &w.sim.net;
+                let layers: Vec<usize> = net
+                    .order
+                    .iter()
+                    .copied()
+                    .filter(|&l| !net.is_input(l))
+                    .collect();
+                let ins = w
+                    .inspect
+                    .get_or_insert_with(|| super::inspect::Inspect::new(&w.sim));
+                match a {
+                    Action::InspectNext => {
+                        let kinds = super::inspect::KINDS;
+                        let i = kinds.iter().position(|&k| k == ins.kind).unwrap_or(0);
+                        ins.kind = kinds[(i + 1) % kinds.len()];
+                    }
+                    Action::InspectLayerPrev | Action::InspectLayerNext => {
+                        let i = layers.iter().position(|&l| l == ins.layer).unwrap_or(0);
+                        let n = layers.len().max(1);
+                        ins.layer = layers[if a == Action::InspectLayerNext {
+                            (i + 1) % n
+                        } else {
+                            (i + n - 1) % n
+                        }];
+                    }
+                    Action::InspectGroup => {
+                        ins.by = match ins.by {
+                            crate::analysis::Grouping::Pattern => crate::analysis::Grouping::Class,
+                            crate::analysis::Grouping::Class => crate::analysis::Grouping::Pattern,
+                        };
+                    }
+                    _ => {
+                        ins.set = match ins.set {
+                            SetKind::Train if has_test => SetKind::Test,
+                            _ => SetKind::Train,
+                        };
+                    }
+                }
+                ins.cursor = (0, 0);
+                Ok(format!(
+                    "inspect: {} of `{}`",
+                    ins.kind.name(),
+                    net.layers[ins.layer].name
+                ))
+            }
             Action::Quit | Action::Help | Action::Command => unreachable!(),
         };
         self.report(r);
@@ -1116,6 +1185,29 @@ impl App {
                 Ok(format!("reset from seed {seed}"))
             }
             Command::Set(name, value) => w.set_param(&name, &value),
+            Command::Inspect(kind, layer) => {
+                let layer = match layer {
+                    Some(name) => match w.sim.net.layer_index(&name) {
+                        Some(l) => Some(l),
+                        None => return self.error(format!("no layer `{name}`")),
+                    },
+                    None => None,
+                };
+                let ins = w
+                    .inspect
+                    .get_or_insert_with(|| super::inspect::Inspect::new(&w.sim));
+                if let Some(k) = kind {
+                    ins.kind = k;
+                }
+                if let Some(l) = layer {
+                    ins.layer = l;
+                }
+                Ok(format!(
+                    "inspect: {} of `{}`",
+                    ins.kind.name(),
+                    w.sim.net.layers[ins.layer].name
+                ))
+            }
             Command::Focus(name) => {
                 if let Some(p) = PANELS.iter().find(|p| p.title() == name) {
                     w.focus = *p;
@@ -1224,6 +1316,14 @@ impl App {
                             }
                             w.patterns = PatternCursor { set, index: i };
                             return;
+                        }
+                        (Hit::Inspect(placement), Screen::Main(w)) => {
+                            if let (Some((r, c)), Some(ins)) =
+                                (placement.entry_at(m.column, m.row), &mut w.inspect)
+                            {
+                                ins.cursor = (r, c);
+                                return;
+                            }
                         }
                         (Hit::Panel(p), Screen::Main(w)) => {
                             w.focus = p;

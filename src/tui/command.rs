@@ -39,6 +39,7 @@ pub enum Command {
     /// Any key action, by its name in the key table.
     Do(crate::tui::keys::Action),
     Focus(String),
+    Inspect(Option<crate::tui::inspect::Kind>, Option<String>),
     Keys,
     Help,
     Quit(bool),
@@ -96,6 +97,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "focus",
         "network|weights|ticks|patterns|error",
         "focus a panel",
+    ),
+    (
+        "inspect",
+        "[rsa|confusion|pca|cluster] [LAYER]",
+        "open the inspect view on an analysis of a layer",
     ),
     (
         "do",
@@ -218,6 +224,22 @@ pub fn parse(line: &str) -> Result<Command, String> {
             }
             _ => Err("usage: :present [train|test] PATTERN".into()),
         },
+        "inspect" => {
+            use crate::tui::inspect::{Kind, KINDS};
+            let names: Vec<&str> = KINDS.iter().map(|k| k.name()).collect();
+            let kind = match args.first() {
+                Some(k) => {
+                    let n = unique(k, &names)?;
+                    KINDS.iter().copied().find(|k| k.name() == n)
+                }
+                None => None::<Kind>,
+            };
+            match args.len() {
+                0..=1 => Ok(Command::Inspect(kind, None)),
+                2 => Ok(Command::Inspect(kind, Some(args[1].to_string()))),
+                _ => Err("usage: :inspect [rsa|confusion|pca|cluster] [LAYER]".into()),
+            }
+        }
         "focus" if args.len() == 1 => Ok(Command::Focus(
             unique(
                 args[0],

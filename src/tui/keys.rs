@@ -49,6 +49,12 @@ actions! {
     PrevColumn, "prev_column", ["<"], "previous pattern of the block";
     Numbers, "numbers", ["#"], "numbers on the cells (value x 100)";
     Maximize, "maximize", ["z"], "maximize the focused panel";
+    Inspect, "inspect", ["i"], "inspect view: similarity, confusion, components, cluster tree";
+    InspectNext, "inspect_next", ["a"], "inspect view: the next analysis";
+    InspectLayerPrev, "inspect_layer_prev", ["{"], "inspect view: the previous layer";
+    InspectLayerNext, "inspect_layer_next", ["}"], "inspect view: the next layer";
+    InspectGroup, "inspect_group", ["g"], "inspect view: compare patterns or class means";
+    InspectSet, "inspect_set", ["T"], "inspect view: the training or the test set";
     Command, "command", [":"], "command line (:help lists commands)";
     Help, "help", ["?", "f1"], "this help";
     Quit, "quit", ["q"], "quit";

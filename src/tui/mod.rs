@@ -7,6 +7,7 @@ pub mod command;
 pub mod draw;
 mod export;
 pub mod form;
+pub mod inspect;
 pub mod keys;
 pub mod worker;
 

@@ -2,6 +2,7 @@
 //! simulation; the only thing written besides the frame is the list of mouse regions.
 
 pub mod heatmap;
+mod inspect;
 mod network;
 mod overlays;
 mod patterns;
@@ -72,7 +73,26 @@ fn main_screen(f: &mut Frame, area: Rect, app: &App, w: &Workbench) {
             Constraint::Length(1),
         ])
         .split(area);
-    if w.maximized {
+    if let (Some(ins), false) = (&w.inspect, w.maximized) {
+        // The inspect view takes the place of the network and weights panels.
+        let bottom_h = (rows[0].height / 3).max(7);
+        let parts = Layout::default()
+            .direction(Direction::Vertical)
+            .constraints([Constraint::Min(5), Constraint::Length(bottom_h)])
+            .split(rows[0]);
+        inspect::render(f, parts[0], app, w, ins);
+        let bottom = Layout::default()
+            .direction(Direction::Horizontal)
+            .constraints([
+                Constraint::Percentage(30),
+                Constraint::Percentage(30),
+                Constraint::Percentage(40),
+            ])
+            .split(parts[1]);
+        draw_panel(f, bottom[0], app, w, Panel::Timeline);
+        draw_panel(f, bottom[1], app, w, Panel::Patterns);
+        draw_panel(f, bottom[2], app, w, Panel::Plots);
+    } else if w.maximized {
         draw_panel(f, rows[0], app, w, w.focus);
     } else {
         let bottom_h = if rows[0].height >= 40 {
