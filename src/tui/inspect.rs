@@ -56,6 +56,9 @@ pub enum Computed {
 /// The most items the view compares one by one.
 const MAX_ITEMS: usize = 400;
 
+/// What a result depends on: the weights (generation, epoch, updates) and the view.
+type ViewKey = (u64, usize, u64, Kind, usize, SetKind, Grouping);
+
 pub struct Inspect {
     pub kind: Kind,
     pub layer: usize,
@@ -63,13 +66,7 @@ pub struct Inspect {
     pub by: Grouping,
     /// Cursor in a matrix: (row, column).
     pub cursor: (usize, usize),
-    cache: RefCell<
-        Option<(
-            (u64, usize, u64, Kind, usize, SetKind, Grouping),
-            Instant,
-            Computed,
-        )>,
-    >,
+    cache: RefCell<Option<(ViewKey, Instant, Computed)>>,
 }
 
 impl Inspect {
