@@ -8,6 +8,9 @@ use crate::sim::SetKind;
 pub fn csv(w: &Workbench) -> (String, String) {
     let s = &w.sim;
     let net = &s.net;
+    if let Some(ins) = &w.inspect {
+        return inspect_csv(ins.result(s, w.running()));
+    }
     match w.focus {
         Panel::Network | Panel::Timeline => {
             let (act, col) = w.shown();
@@ -82,5 +85,32 @@ pub fn csv(w: &Workbench) -> (String, String) {
             }
             (out, "the per-epoch figures".into())
         }
+    }
+}
+
+/// The inspect view's result as CSV.
+fn inspect_csv(r: crate::tui::inspect::Computed) -> (String, String) {
+    use crate::tui::inspect::Computed;
+    match r {
+        Computed::Matrix {
+            title,
+            values,
+            rows,
+            cols,
+            ..
+        } => (crate::analysis::matrix_csv(&values, &rows, &cols), title),
+        Computed::Scatter {
+            title,
+            points,
+            labels,
+        } => {
+            let mut out = String::from("item,pc1,pc2\n");
+            for (p, l) in points.iter().zip(&labels) {
+                out += &format!("{l},{},{}\n", p.0, p.1);
+            }
+            (out, title)
+        }
+        Computed::Tree { title, text } => (text, title),
+        Computed::Nothing(why) => (String::new(), why),
     }
 }
