@@ -236,7 +236,7 @@ fn the_weight_view_cycles_through_change_and_gradient() {
 fn help_is_generated_from_the_key_table() {
     let mut app = open("xor");
     key(&mut app, '?');
-    let t = text(&render(&app, 100, 40));
+    let t = text(&render(&app, 100, 80));
     for &(action, _, keys, doc) in pdp::tui::keys::TABLE {
         assert!(
             t.contains(doc) || t.contains(&doc[..30.min(doc.len())]),
@@ -288,9 +288,13 @@ fn the_picker_lists_the_shipped_networks() {
     }
     assert!(t.contains("backprop") && t.contains("exclusive or"));
     let mut app = app;
-    code(&mut app, KeyCode::Down);
-    code(&mut app, KeyCode::Down);
-    code(&mut app, KeyCode::Down);
+    let Screen::Picker(p) = &app.screen else {
+        panic!("the picker")
+    };
+    let xor = p.entries.iter().position(|e| e.name == "xor").unwrap();
+    for _ in 0..xor {
+        code(&mut app, KeyCode::Down);
+    }
     code(&mut app, KeyCode::Enter);
     assert_eq!(wb(&app).sim.net.name, "xor");
 }
@@ -577,7 +581,7 @@ fn snapshots_of_the_picker_and_every_overlay() {
     insta::assert_snapshot!("picker_100x20", text(&render(&picker, 100, 20)));
     let mut app = open("xor");
     key(&mut app, '?');
-    insta::assert_snapshot!("help_100x50", text(&render(&app, 100, 50)));
+    insta::assert_snapshot!("help_100x60", text(&render(&app, 100, 60)));
     code(&mut app, KeyCode::Esc);
     key(&mut app, 'o');
     insta::assert_snapshot!("form_80x24", text(&render(&app, 80, 24)));
