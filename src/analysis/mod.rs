@@ -248,6 +248,22 @@ pub fn pca(items: &Items) -> Pca {
     }
 }
 
+/// The x and y ranges that hold every point, with a tenth of a margin on each side.
+pub fn padded_bounds(points: &[(f64, f64)]) -> ([f64; 2], [f64; 2]) {
+    let range = |f: fn(&(f64, f64)) -> f64| {
+        let (lo, hi) = points
+            .iter()
+            .map(f)
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+                (a.min(v), b.max(v))
+            });
+        let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 0.0) };
+        let d = (hi - lo).abs().max(1e-9) * 0.1;
+        [lo - d, hi + d]
+    };
+    (range(|p| p.0), range(|p| p.1))
+}
+
 /// A Hinton diagram: each weight a square whose size grows with its magnitude, filled for
 /// positive weights and hollow for negative ones.
 pub fn hinton(m: &DMatrix<f32>, rows: &[String], cols: &[String]) -> String {

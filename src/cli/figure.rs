@@ -247,25 +247,11 @@ fn heatmap(
 }
 
 fn scatter(area: &Area, points: &[(f64, f64)], labels: &[String]) -> Result<()> {
-    let (xmin, xmax) = points
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
-            (a.min(p.0), b.max(p.0))
-        });
-    let (ymin, ymax) = points
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
-            (a.min(p.1), b.max(p.1))
-        });
-    let pad = |a: f64, b: f64| {
-        let d = (b - a).abs().max(1e-9) * 0.1;
-        (a - d, b + d)
-    };
-    let (xr, yr) = (pad(xmin, xmax), pad(ymin, ymax));
+    let (xr, yr) = pdp::analysis::padded_bounds(points);
     let mut chart = ChartBuilder::on(&area.margin(40, 20, 20, 20))
         .x_label_area_size(30)
         .y_label_area_size(50)
-        .build_cartesian_2d(xr.0..xr.1, yr.0..yr.1)
+        .build_cartesian_2d(xr[0]..xr[1], yr[0]..yr[1])
         .map_err(err)?;
     chart
         .configure_mesh()

@@ -207,16 +207,7 @@ fn pick_layer(t: &Trainer, a: &InspectArgs) -> Result<usize> {
             ))
         }),
         None if a.analysis == Analysis::Confusion => Ok(net.output),
-        None => {
-            // The last hidden layer: the one before the output in forward order.
-            let hidden: Vec<usize> = net
-                .order
-                .iter()
-                .copied()
-                .filter(|&l| !net.is_input(l) && l != net.output)
-                .collect();
-            Ok(hidden.last().copied().unwrap_or(net.output))
-        }
+        None => Ok(net.last_hidden()),
     }
 }
 

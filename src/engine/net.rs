@@ -172,6 +172,17 @@ impl Network {
         self.inputs.contains(&l)
     }
 
+    /// The last hidden layer in forward order (the output if there is none): where one looks
+    /// first for what a network has learned.
+    pub fn last_hidden(&self) -> usize {
+        self.order
+            .iter()
+            .rev()
+            .copied()
+            .find(|&l| !self.is_input(l) && l != self.output)
+            .unwrap_or(self.output)
+    }
+
     /// Units over all input layers: the length of a pattern's input.
     pub fn input_size(&self) -> usize {
         self.inputs.iter().map(|&l| self.layers[l].size).sum()

@@ -72,12 +72,6 @@ pub struct Inspect {
 impl Inspect {
     pub fn new(t: &Trainer) -> Inspect {
         let net = &t.net;
-        let hidden: Vec<usize> = net
-            .order
-            .iter()
-            .copied()
-            .filter(|&l| !net.is_input(l) && l != net.output)
-            .collect();
         let set = if t.test.is_some() {
             SetKind::Test
         } else {
@@ -86,7 +80,7 @@ impl Inspect {
         let labelled = t.set(set).is_some_and(|s| s.has_labels());
         Inspect {
             kind: Kind::Rsa,
-            layer: hidden.last().copied().unwrap_or(net.output),
+            layer: net.last_hidden(),
             set,
             by: if labelled {
                 Grouping::Class

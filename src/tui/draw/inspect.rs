@@ -34,42 +34,23 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, w: &Workbench, ins: &Inspect
         Computed::Nothing(why) => f.render_widget(Paragraph::new(why), inner),
         Computed::Tree { text, .. } => f.render_widget(Paragraph::new(text), inner),
         Computed::Scatter { points, labels, .. } => {
-            let (xmin, xmax) = points
-                .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
-                    (a.min(p.0), b.max(p.0))
-                });
-            let (ymin, ymax) = points
-                .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
-                    (a.min(p.1), b.max(p.1))
-                });
-            let pad = |a: f64, b: f64| {
-                let d = (b - a).abs().max(1e-9) * 0.1;
-                [a - d, b + d]
-            };
+            let (xr, yr) = crate::analysis::padded_bounds(&points);
             let few = points.len() <= 60;
-            let canvas = Canvas::default()
-                .x_bounds(pad(xmin, xmax))
-                .y_bounds(pad(ymin, ymax))
-                .paint(|ctx| {
-                    ctx.draw(&Points {
-                        coords: &points,
-                        color: Color::Cyan,
-                    });
-                    if few {
-                        for (p, l) in points.iter().zip(&labels) {
-                            ctx.print(
-                                p.0,
-                                p.1,
-                                Line::from(Span::styled(
-                                    l.clone(),
-                                    Style::default().fg(Color::Yellow),
-                                )),
-                            );
-                        }
-                    }
+            let canvas = Canvas::default().x_bounds(xr).y_bounds(yr).paint(|ctx| {
+                ctx.draw(&Points {
+                    coords: &points,
+                    color: Color::Cyan,
                 });
+                if few {
+                    for (p, l) in points.iter().zip(&labels) {
+                        ctx.print(
+                            p.0,
+                            p.1,
+                            Line::from(Span::styled(l.clone(), Style::default().fg(Color::Yellow))),
+                        );
+                    }
+                }
+            });
             f.render_widget(canvas, inner);
         }
         Computed::Matrix {

@@ -73,29 +73,10 @@ fn main_screen(f: &mut Frame, area: Rect, app: &App, w: &Workbench) {
             Constraint::Length(1),
         ])
         .split(area);
-    if let (Some(ins), false) = (&w.inspect, w.maximized) {
-        // The inspect view takes the place of the network and weights panels.
-        let bottom_h = (rows[0].height / 3).max(7);
-        let parts = Layout::default()
-            .direction(Direction::Vertical)
-            .constraints([Constraint::Min(5), Constraint::Length(bottom_h)])
-            .split(rows[0]);
-        inspect::render(f, parts[0], app, w, ins);
-        let bottom = Layout::default()
-            .direction(Direction::Horizontal)
-            .constraints([
-                Constraint::Percentage(30),
-                Constraint::Percentage(30),
-                Constraint::Percentage(40),
-            ])
-            .split(parts[1]);
-        draw_panel(f, bottom[0], app, w, Panel::Timeline);
-        draw_panel(f, bottom[1], app, w, Panel::Patterns);
-        draw_panel(f, bottom[2], app, w, Panel::Plots);
-    } else if w.maximized {
+    if w.maximized {
         draw_panel(f, rows[0], app, w, w.focus);
     } else {
-        let bottom_h = if rows[0].height >= 40 {
+        let bottom_h = if rows[0].height >= 40 && w.inspect.is_none() {
             rows[0].height * 2 / 5
         } else {
             (rows[0].height / 3).max(7)
@@ -104,10 +85,18 @@ fn main_screen(f: &mut Frame, area: Rect, app: &App, w: &Workbench) {
             .direction(Direction::Vertical)
             .constraints([Constraint::Min(5), Constraint::Length(bottom_h)])
             .split(rows[0]);
-        let top = Layout::default()
-            .direction(Direction::Horizontal)
-            .constraints([Constraint::Percentage(50), Constraint::Percentage(50)])
-            .split(parts[0]);
+        match &w.inspect {
+            // The inspect view takes the place of the network and weights panels.
+            Some(ins) => inspect::render(f, parts[0], app, w, ins),
+            None => {
+                let top = Layout::default()
+                    .direction(Direction::Horizontal)
+                    .constraints([Constraint::Percentage(50), Constraint::Percentage(50)])
+                    .split(parts[0]);
+                draw_panel(f, top[0], app, w, Panel::Network);
+                draw_panel(f, top[1], app, w, Panel::Weights);
+            }
+        }
         let bottom = Layout::default()
             .direction(Direction::Horizontal)
             .constraints([
@@ -116,8 +105,6 @@ fn main_screen(f: &mut Frame, area: Rect, app: &App, w: &Workbench) {
                 Constraint::Percentage(40),
             ])
             .split(parts[1]);
-        draw_panel(f, top[0], app, w, Panel::Network);
-        draw_panel(f, top[1], app, w, Panel::Weights);
         draw_panel(f, bottom[0], app, w, Panel::Timeline);
         draw_panel(f, bottom[1], app, w, Panel::Patterns);
         draw_panel(f, bottom[2], app, w, Panel::Plots);
