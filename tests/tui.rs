@@ -45,6 +45,19 @@ fn command(app: &mut App, line: &str) {
     code(app, KeyCode::Enter);
 }
 
+/// Waits for a run on the worker (an epoch step, a run to criterion) to end.
+fn settle(app: &mut App) {
+    let start = Instant::now();
+    while app.workbench().is_some_and(|w| w.running()) {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the run did not end"
+        );
+        app.poll();
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
 fn render(app: &App, w: u16, h: u16) -> Buffer {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     t.draw(|f| draw::draw(f, app)).unwrap();
@@ -223,6 +236,7 @@ fn the_weight_view_cycles_through_change_and_gradient() {
     let t = text(&render(&app, 80, 24));
     assert!(t.contains("No change recorded yet"), "{t}");
     key(&mut app, 'e');
+    settle(&mut app);
     let w = wb(&app);
     let change = &w.sim.last_change[w.sim.net.projections[1].param];
     assert!(change.iter().any(|&d| d != 0.0));
@@ -312,10 +326,12 @@ fn ticks_advance_the_timeline_and_the_status_line() {
     assert!(t.contains("forward output <- hidden │"), "status line: {t}");
     // An epoch, a batch, a pattern.
     key(&mut app, 'e');
+    settle(&mut app);
     assert_eq!(wb(&app).sim.epoch, 1);
     key(&mut app, 'b');
     assert_eq!(wb(&app).sim.epoch, 2);
     command(&mut app, "st e 3");
+    settle(&mut app);
     assert_eq!(wb(&app).sim.epoch, 5);
 }
 
@@ -474,6 +490,7 @@ fn quitting_with_unsaved_training_asks_first() {
     assert!(app.quit, "nothing trained: quits at once");
     let mut app = open("xor");
     key(&mut app, 'e');
+    settle(&mut app);
     key(&mut app, 'q');
     assert!(!app.quit);
     assert_eq!(app.overlay, Some(Overlay::ConfirmQuit));
@@ -490,6 +507,7 @@ fn saving_and_loading_weights_from_the_workbench() {
     let path = dir.path().join("w.ron");
     let mut app = open("xor");
     command(&mut app, "step epoch 5");
+    settle(&mut app);
     command(&mut app, &format!("save {}", path.display()));
     assert!(!wb(&app).dirty);
     let saved = common::param_bits(&wb(&app).sim);
@@ -590,6 +608,7 @@ fn snapshots_of_the_picker_and_every_overlay() {
     insta::assert_snapshot!("save_prompt_80x24", text(&render(&app, 80, 24)));
     code(&mut app, KeyCode::Esc);
     key(&mut app, 'e');
+    settle(&mut app);
     key(&mut app, 'q');
     insta::assert_snapshot!("confirm_quit_80x24", text(&render(&app, 80, 24)));
     key(&mut app, 'n');
@@ -629,6 +648,7 @@ fn every_panel_maximized_at_80x24() {
 fn the_inspect_view_shows_each_analysis_and_names_the_cell() {
     let mut app = open("semantic");
     command(&mut app, "step epoch 300");
+    settle(&mut app);
     command(&mut app, "inspect rsa representation");
     assert!(wb(&app).inspect.is_some(), "{:?}", app.message);
     code(&mut app, KeyCode::Right);
@@ -658,4 +678,30 @@ fn the_inspect_view_shows_each_analysis_and_names_the_cell() {
     assert!(t.contains("Canary") && t.contains("Pine"));
     key(&mut app, 'i');
     assert!(wb(&app).inspect.is_none());
+}
+
+#[test]
+fn the_workbench_computes_the_same_bits_as_the_command_line() {
+    // Ticks on the screen's thread, then epochs on the worker, against the headless path.
+    let mut app = open("mnist-adam");
+    typed(&mut app, "ttttttttt");
+    command(&mut app, "step pattern 40");
+    command(&mut app, "set update 50");
+    command(&mut app, "set update 32");
+    // Changing the update grouping restarts the epoch; from here both run two whole epochs.
+    command(&mut app, "step epoch 2");
+    settle(&mut app);
+    let w = wb(&app);
+    let mut t = pdp::sim::Trainer::open(&network("mnist-adam")).unwrap();
+    // The same history: 9 ticks are within the first block, 40 more blocks, then the restart.
+    for _ in 0..9 {
+        t.tick().unwrap();
+    }
+    for _ in 0..40 {
+        t.step_block().unwrap();
+    }
+    t.set_block_limit(pdp::sim::MAX_BLOCK);
+    t.train_epochs(2, |_| {}).unwrap();
+    assert_eq!(common::param_bits(&w.sim), common::param_bits(&t));
+    assert_eq!(w.sim.epoch, t.epoch);
 }

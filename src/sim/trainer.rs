@@ -323,6 +323,13 @@ impl Trainer {
         }
     }
 
+    /// The tick run last, if any since the epoch began or weights were loaded.
+    pub fn last_tick(&self) -> Option<Phase> {
+        self.next
+            .checked_sub(1)
+            .and_then(|i| self.plan.get(i).copied())
+    }
+
     /// The patterns of the current block, in column order.
     pub fn block_patterns(&self) -> &[usize] {
         &self.block

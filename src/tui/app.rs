@@ -326,7 +326,7 @@ impl Workbench {
         if let Some(t) = trainer {
             self.sim = t;
         }
-        self.last_phase = None;
+        self.last_phase = self.sim.last_tick();
         outcome
     }
 
@@ -353,6 +353,12 @@ impl Workbench {
         }
         if self.test_mode {
             return self.step_probe(g);
+        }
+        if g == Granularity::Epoch {
+            // Epochs run on the worker, so that the screen answers keys while they train.
+            return self
+                .start(Goal::Epochs(n))
+                .map(|_| format!("running {n} epoch{}", if n == 1 { "" } else { "s" }));
         }
         let mut last = String::new();
         for _ in 0..n {
@@ -400,12 +406,7 @@ impl Workbench {
                         self.sim.epoch_position().max(self.sim.activity.cols)
                     );
                 }
-                Granularity::Epoch => {
-                    let r = self.sim.step_epoch().map_err(|e| e.to_string())?;
-                    self.dirty = true;
-                    self.last_phase = Some(Phase::EndEpoch);
-                    last = format!("epoch {} done: loss {:.4}", r.epoch, r.loss);
-                }
+                Granularity::Epoch => unreachable!("epochs run on the worker"),
             }
         }
         self.column = self.column.min(self.sim.activity.cols.saturating_sub(1));
@@ -656,7 +657,12 @@ impl App {
             }
             Some(Outcome::EpochsDone) => {
                 let e = w.sim.epoch;
-                self.info(format!("ran to epoch {e}"));
+                let loss = w
+                    .sim
+                    .history
+                    .last()
+                    .map_or(String::new(), |r| format!(": loss {:.4}", r.loss));
+                self.info(format!("epoch {e} done{loss}"));
             }
             Some(Outcome::Diverged(msg)) => {
                 self.overlay = Some(Overlay::Error {
