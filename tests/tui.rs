@@ -705,3 +705,49 @@ fn the_workbench_computes_the_same_bits_as_the_command_line() {
     assert_eq!(common::param_bits(&w.sim), common::param_bits(&t));
     assert_eq!(w.sim.epoch, t.epoch);
 }
+
+#[test]
+fn random_keys_never_panic() {
+    // Every key of the table and a few more, in a fixed pseudo-random order, on networks of
+    // different shapes, drawing after each at two sizes.
+    let mut keys: Vec<KeyCode> = pdp::tui::keys::TABLE
+        .iter()
+        .flat_map(|e| {
+            e.2.iter()
+                .filter_map(|k| pdp::tui::keys::Key::parse(k))
+                .map(|k| k.code)
+        })
+        .filter(|c| {
+            *c != KeyCode::Char('q') && *c != KeyCode::Char(' ') && *c != KeyCode::Char('c')
+        })
+        .collect();
+    keys.extend([
+        KeyCode::Esc,
+        KeyCode::Enter,
+        KeyCode::Backspace,
+        KeyCode::Char('1'),
+        KeyCode::Char('x'),
+    ]);
+    for name in ["xor", "semantic", "encoder"] {
+        let mut app = open(name);
+        let mut state = 12345u64;
+        for step in 0..400 {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let k = keys[(state >> 33) as usize % keys.len()];
+            // Keep out of the save, load and export prompts' Enter (which would write files).
+            if matches!(app.overlay, Some(Overlay::Prompt { .. })) {
+                code(&mut app, KeyCode::Esc);
+                continue;
+            }
+            code(&mut app, k);
+            settle(&mut app);
+            let (w, h) = if step % 2 == 0 { (80, 24) } else { (61, 18) };
+            let _ = render(&app, w, h);
+            if app.quit {
+                break;
+            }
+        }
+    }
+}
