@@ -81,7 +81,7 @@ pub fn run(a: &TrainArgs) -> Result<()> {
         let b = indicatif::ProgressBar::new(t.train.len() as u64);
         b.set_style(
             indicatif::ProgressStyle::with_template(
-                "epoch {msg} [{bar:40}] {pos}/{len} patterns {per_sec}",
+                "epoch {msg} [{bar:40}] {pos}/{len} patterns, {eta} left",
             )
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
             .progress_chars("=> "),
