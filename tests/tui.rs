@@ -751,3 +751,40 @@ fn random_keys_never_panic() {
         }
     }
 }
+
+#[test]
+fn a_panic_in_the_worker_becomes_an_error_box_and_keeps_the_last_snapshot() {
+    use pdp::tui::worker::{Goal, Worker};
+    let mut app = open("encoder");
+    let Screen::Main(w) = &mut app.screen else {
+        unreachable!()
+    };
+    let trainer = w.sim.clone();
+    let mut calls = 0;
+    let worker = Worker::spawn_with(trainer, Goal::Forever, Duration::from_millis(1), move |t| {
+        calls += 1;
+        if calls == 500 {
+            panic!("a fault in the training thread");
+        }
+        t.step_block()
+    })
+    .unwrap();
+    w.worker = Some(worker);
+    settle(&mut app);
+    match &app.overlay {
+        Some(Overlay::Error { title, text }) => {
+            assert!(
+                title.contains("internal error in the training thread"),
+                "{title}"
+            );
+            assert!(text.contains("a fault in the training thread"), "{text}");
+        }
+        other => panic!("expected an error box, got {other:?}"),
+    }
+    // The screen still has a network to show: the last snapshot, or the one it started from.
+    let t = text(&render(&app, 80, 24));
+    assert!(t.contains("network encoder"), "{t}");
+    code(&mut app, KeyCode::Esc);
+    key(&mut app, 't');
+    assert!(wb(&app).last_phase.is_some(), "and it can go on stepping");
+}

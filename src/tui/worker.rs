@@ -41,10 +41,16 @@ pub struct Worker {
 pub const THREAD_NAME: &str = "pdp-worker";
 
 impl Worker {
-    pub fn spawn(
+    pub fn spawn(trainer: Trainer, goal: Goal, publish_every: Duration) -> std::io::Result<Worker> {
+        Worker::spawn_with(trainer, goal, publish_every, Trainer::step_block)
+    }
+
+    /// As `spawn`, with the step the worker repeats given (tests give one that fails).
+    pub fn spawn_with(
         mut trainer: Trainer,
         goal: Goal,
         publish_every: Duration,
+        mut step: impl FnMut(&mut Trainer) -> crate::Result<Option<EpochReport>> + Send + 'static,
     ) -> std::io::Result<Worker> {
         let stop = Arc::new(AtomicBool::new(false));
         let latest = Arc::new(Mutex::new(None));
@@ -59,7 +65,7 @@ impl Worker {
                     if stop2.load(Ordering::Relaxed) {
                         return (Some(trainer), Outcome::Paused);
                     }
-                    let step = std::panic::catch_unwind(AssertUnwindSafe(|| trainer.step_block()));
+                    let step = std::panic::catch_unwind(AssertUnwindSafe(|| step(&mut trainer)));
                     match step {
                         Err(panic) => {
                             let msg = panic
