@@ -288,4 +288,58 @@ mod fuzz {
             }
         }
     }
+
+    fn edit(text: &str, edits: &[(prop::sample::Index, u8, char)]) -> String {
+        let mut t: Vec<char> = text.chars().collect();
+        for (at, kind, c) in edits {
+            let i = at.index(t.len() + 1);
+            match kind {
+                0 if i < t.len() => {
+                    t.remove(i);
+                }
+                1 => t.insert(i, *c),
+                2 => t.insert(
+                    i,
+                    ['(', ')', '[', ']', ',', ':', '"', '-', '0', 'e'][*c as usize % 10],
+                ),
+                _ if i < t.len() => t[i] = ['1', '9', '.', 'x', ' ', 'N'][*c as usize % 6],
+                _ => {}
+            }
+        }
+        t.into_iter().collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 200,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(7),
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+        /// Edited pattern and weight files: a result or a positioned error, never a panic.
+        #[test]
+        fn edited_pattern_and_weight_files_never_panic(edits in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..4, any::<char>()), 1..6)) {
+            let dir = tempfile::tempdir().unwrap();
+            let patterns = edit(&std::fs::read_to_string(root().join("patterns/xor.ron")).unwrap(), &edits);
+            let pp = dir.path().join("p.ron");
+            std::fs::write(&pp, &patterns).unwrap();
+            if let Err(e) = pdp::data::PatternSet::load(&pp) {
+                prop_assert!(e.to_string().starts_with(pp.to_str().unwrap()), "{}", e);
+            }
+            let mut t = pdp::sim::Trainer::open(&root().join("networks/xor.ron")).unwrap();
+            let w = dir.path().join("w.ron");
+            t.save_weights(&w).unwrap();
+            let weights = edit(&std::fs::read_to_string(&w).unwrap(), &edits);
+            std::fs::write(&w, &weights).unwrap();
+            let before: Vec<f32> = t.params.iter().flat_map(|p| p.value.iter().copied()).collect();
+            match t.load_weights(&w) {
+                Ok(()) => {}
+                Err(e) => {
+                    prop_assert!(e.to_string().starts_with(w.to_str().unwrap()), "{}", e);
+                    let after: Vec<f32> = t.params.iter().flat_map(|p| p.value.iter().copied()).collect();
+                    prop_assert_eq!(before, after, "a refused file changes nothing");
+                }
+            }
+        }
+    }
 }

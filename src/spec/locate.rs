@@ -225,7 +225,7 @@ impl Reader<'_> {
         loop {
             let c = self.peek()?;
             if !raw && c == b'\\' {
-                self.i += 2;
+                self.i = (self.i + 2).min(self.s.len());
                 continue;
             }
             if c == b'"' && self.s[self.i + 1..].iter().take(hashes).all(|&h| h == b'#') {
@@ -265,6 +265,8 @@ impl Reader<'_> {
                         break;
                     }
                 }
+                // An escape at the very end must not carry the position past the text.
+                self.i = self.i.min(self.s.len());
                 Kind::Leaf
             }
             b'r' | b'b' if matches!(self.s.get(self.i + 1), Some(b'"') | Some(b'#')) => {
@@ -418,9 +420,43 @@ Network(
     }
 
     #[test]
+    fn text_cut_inside_an_escape_stays_in_bounds() {
+        for text in ["{'\\", "\"\\", "['\\", "{\"a\\"] {
+            let loc = Locator::new(text);
+            assert!(loc.offset(&Path::new().index(0)) <= text.len(), "{text}");
+        }
+    }
+
+    #[test]
     fn key_offsets_point_at_the_name() {
         let loc = Locator::new(TEXT);
         let off = loc.key_offset(&Path::new().field("layers").index(1).field("size"));
         assert!(TEXT[off..].starts_with("size: 1"));
+    }
+}
+
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 2000,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(3),
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+        /// Any text at all, and any path into it: an offset inside the text, never a panic.
+        #[test]
+        fn any_text_any_path(text in "[ -~\\n(){}\\[\\]\"'#r:,]{0,80}", fields in proptest::collection::vec(0usize..4, 0..4)) {
+            let loc = Locator::new(&text);
+            let mut p = Path::new();
+            for f in fields {
+                p = if f == 0 { p.index(1) } else { p.field(["a", "name", "x"][f - 1]) };
+            }
+            prop_assert!(loc.offset(&p) <= text.len());
+            prop_assert!(loc.key_offset(&p) <= text.len());
+        }
     }
 }
