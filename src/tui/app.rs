@@ -367,11 +367,11 @@ impl Workbench {
                     let r = self.sim.tick().map_err(|e| e.to_string())?;
                     self.last_phase = Some(r.phase);
                     self.dirty |= r.weights_changed;
+                    // The selection follows the tick, so that the detail line shows the units
+                    // the tick just computed.
                     if let Some(l) = r.layer {
-                        if self.layer_visible_on_tick(l) {
-                            self.layer = l;
-                            self.unit = self.unit.min(self.sim.net.layers[l].size - 1);
-                        }
+                        self.layer = l;
+                        self.unit = self.unit.min(self.sim.net.layers[l].size - 1);
                     }
                     last = match &r.epoch {
                         Some(e) => format!("tick: end of epoch {}: loss {:.4}", e.epoch, e.loss),
@@ -411,13 +411,6 @@ impl Workbench {
         }
         self.column = self.column.min(self.sim.activity.cols.saturating_sub(1));
         Ok(last)
-    }
-
-    fn layer_visible_on_tick(&self, _l: usize) -> bool {
-        // Follow the tick with the selection only when the selection has not been moved away
-        // from the layers the ticks pass through (always, for now: the detail line then shows
-        // the unit the tick just computed).
-        true
     }
 
     fn step_probe(&mut self, g: Granularity) -> Result<String, String> {
