@@ -9,6 +9,8 @@ mod export;
 pub mod form;
 pub mod inspect;
 pub mod keys;
+mod picker;
+mod workbench;
 pub mod worker;
 
 use app::{App, Message, Picker, Screen, Workbench};
