@@ -238,12 +238,12 @@ fn the_weight_view_cycles_through_change_and_gradient() {
     key(&mut app, 'e');
     settle(&mut app);
     let w = wb(&app);
-    let change = &w.sim.last_change[w.sim.net.projections[1].param];
+    let change = &w.sim.last_change[w.sim.net.projections[0].param];
     assert!(change.iter().any(|&d| d != 0.0));
     let t = text(&render(&app, 80, 24));
-    assert!(t.contains("last change output<-hidden"), "{t}");
+    assert!(t.contains("last change hidden<-input"), "{t}");
     key(&mut app, 'v');
-    assert!(text(&render(&app, 80, 24)).contains("gradient output<-hidden"));
+    assert!(text(&render(&app, 80, 24)).contains("gradient hidden<-input"));
 }
 
 #[test]
@@ -538,8 +538,8 @@ fn export_writes_the_focused_view() {
     let p = dir.path().join("w.csv");
     command(&mut app, &format!("export {}", p.display()));
     let csv = std::fs::read_to_string(&p).unwrap();
-    assert_eq!(csv.lines().count(), 1, "output<-hidden is one row");
-    assert_eq!(csv.trim().split(',').count(), 2);
+    assert_eq!(csv.lines().count(), 2, "hidden<-input is two rows");
+    assert!(csv.lines().all(|l| l.split(',').count() == 2));
 }
 
 #[test]
@@ -575,7 +575,7 @@ fn the_mouse_selects_units_and_scrolls_to_zoom() {
     let w = wb(&app);
     assert_eq!((w.layer, w.unit), (w.sim.net.inputs[0], 6 * 28 + 5));
     // Scroll over the weights zooms in and out.
-    let (wx, wy) = find(&buf, "weights output<-h2").unwrap();
+    let (wx, wy) = find(&buf, "weights h1<-input").unwrap();
     assert_eq!(wb(&app).zoom, None, "the matrix starts fitted to the panel");
     let fit = wb(&app).effective_zoom();
     assert!(

@@ -70,7 +70,8 @@ impl Workbench {
             layer: output,
             unit: 0,
             column: 0,
-            projection: sim.net.projections.len().saturating_sub(1),
+            // The first projection: for an image input, its receptive fields are the most telling.
+            projection: 0,
             weight_view: WeightView::Weights,
             zoom: None,
             fit_zoom: std::cell::Cell::new(1),
