@@ -311,6 +311,30 @@ mod fuzz {
 
     proptest! {
         #![proptest_config(ProptestConfig {
+            cases: 300,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(11),
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+        /// Edited settling networks (a table's and a listed one): a network that runs, or a
+        /// positioned error, never a panic.
+        #[test]
+        fn edited_settling_files_never_panic(edits in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..4, any::<char>()), 1..6), which in 0usize..2) {
+            let name = ["jets-sharks", "necker-boltzmann"][which];
+            let path = root().join("networks").join(format!("{name}.ron"));
+            let text = edit(&std::fs::read_to_string(&path).unwrap(), &edits);
+            match pdp::models::Settler::from_text(&path, text) {
+                Ok(mut s) => s.run(3, |_| {}),
+                Err(e) => {
+                    let msg = e.to_string();
+                    prop_assert!(msg.contains(".ron:") || msg.contains(".csv"), "{}", msg);
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
             cases: 200,
             rng_seed: proptest::test_runner::RngSeed::Fixed(7),
             failure_persistence: None,

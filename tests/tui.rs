@@ -3,46 +3,19 @@
 
 mod common;
 
-use common::network;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use common::{code, command, find, key, network, render, text, typed};
+use crossterm::event::{KeyCode, KeyModifiers};
 use pdp::sim::{Phase, SetKind};
 use pdp::tui::app::{App, Overlay, Panel, Screen, Workbench};
 use pdp::tui::colour::{self, ColourMode, Map};
 use pdp::tui::keys::KeyMap;
-use pdp::tui::{draw, Start};
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
+use pdp::tui::Start;
 use ratatui::style::Color;
-use ratatui::Terminal;
 use std::time::{Duration, Instant};
 
 fn open(name: &str) -> App {
-    let w = Workbench::open(&network(name), None).unwrap();
-    App::new(
-        Screen::Main(Box::new(w)),
-        KeyMap::default(),
-        ColourMode::TrueColor,
-    )
-}
-
-fn key(app: &mut App, c: char) {
-    app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
-}
-
-fn code(app: &mut App, c: KeyCode) {
-    app.on_key(KeyEvent::new(c, KeyModifiers::NONE));
-}
-
-fn typed(app: &mut App, s: &str) {
-    for c in s.chars() {
-        key(app, c);
-    }
-}
-
-fn command(app: &mut App, line: &str) {
-    key(app, ':');
-    typed(app, line);
-    code(app, KeyCode::Enter);
+    let screen = pdp::tui::open_screen(&network(name), None).unwrap();
+    App::new(screen, KeyMap::default(), ColourMode::TrueColor)
 }
 
 /// Waits for a run on the worker (an epoch step, a run to criterion) to end.
@@ -58,36 +31,8 @@ fn settle(app: &mut App) {
     }
 }
 
-fn render(app: &App, w: u16, h: u16) -> Buffer {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| draw::draw(f, app)).unwrap();
-    t.backend().buffer().clone()
-}
-
-fn text(buf: &Buffer) -> String {
-    let a = buf.area;
-    (0..a.height)
-        .map(|y| {
-            (0..a.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect::<String>()
-                .trim_end()
-                .to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 fn wb(app: &App) -> &Workbench {
     app.workbench().unwrap()
-}
-
-fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
-    let t = text(buf);
-    t.lines().enumerate().find_map(|(y, l)| {
-        l.find(needle)
-            .map(|x| (l[..x].chars().count() as u16, y as u16))
-    })
 }
 
 #[test]
@@ -728,7 +673,13 @@ fn random_keys_never_panic() {
         KeyCode::Char('1'),
         KeyCode::Char('x'),
     ]);
-    for name in ["xor", "semantic", "encoder"] {
+    for name in [
+        "xor",
+        "semantic",
+        "encoder",
+        "jets-sharks",
+        "necker-boltzmann",
+    ] {
         let mut app = open(name);
         let mut state = 12345u64;
         for step in 0..400 {

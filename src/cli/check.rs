@@ -1,56 +1,12 @@
 //! `pdp check FILE...`: one line per good file, a positioned message per bad one.
 
 use pdp::data::PatternSet;
-use pdp::error::{read_text, Result};
+use pdp::error::Result;
 use pdp::sim::{read_weight_file, LoadedNetwork, Trainer};
 use pdp::Error;
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, PartialEq)]
-enum Kind {
-    Network,
-    Patterns,
-    Weights,
-}
-
-/// What a file holds, from the name of its outermost RON struct (JSON files are weights).
-fn kind_of(path: &Path) -> Result<Kind> {
-    if path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
-    {
-        return Ok(Kind::Weights);
-    }
-    let text = read_text(path)?;
-    let mut rest = text.as_str();
-    loop {
-        rest = rest.trim_start();
-        if rest.starts_with("//") {
-            rest = rest.split_once('\n').map_or("", |x| x.1);
-        } else if rest.starts_with("#![") {
-            rest = rest.split_once(']').map_or("", |x| x.1);
-        } else if rest.starts_with("/*") {
-            rest = rest.split_once("*/").map_or("", |x| x.1);
-        } else {
-            break;
-        }
-    }
-    let ident: String = rest
-        .chars()
-        .take_while(|c| c.is_alphanumeric() || *c == '_')
-        .collect();
-    match ident.as_str() {
-        "Network" => Ok(Kind::Network),
-        "Patterns" => Ok(Kind::Patterns),
-        "Weights" => Ok(Kind::Weights),
-        _ => Err(Error::file(pdp::error::Diagnostic::at(
-            path,
-            &text,
-            pdp::error::Position::of_offset(&text, text.len() - rest.len()),
-            "cannot tell what this file is: start it with Network(, Patterns( or Weights(",
-        ))),
-    }
-}
+use pdp::spec::{kind_of, FileKind as Kind};
 
 pub fn run(files: &[PathBuf]) -> Result<()> {
     let mut failed = 0;
@@ -69,6 +25,7 @@ pub fn run(files: &[PathBuf]) -> Result<()> {
                 }
                 line
             }),
+            Kind::Settling => check_settling(path),
             Kind::Patterns => check_patterns(path),
             Kind::Weights => check_weights(path, &mut networks),
         });
@@ -126,6 +83,24 @@ fn check_network(path: &Path) -> Result<(String, Option<Trainer>)> {
         None => line,
     };
     Ok((line, trainer))
+}
+
+fn check_settling(path: &Path) -> Result<String> {
+    let s = pdp::models::Settler::open(path)?;
+    let n = s.len();
+    let links = (0..n)
+        .flat_map(|i| ((i + 1)..n).map(move |j| (i, j)))
+        .filter(|&(i, j)| s.layout.weight(i, j) != 0.0)
+        .count();
+    Ok(format!(
+        "{}: ok, settling network `{}` ({}): {} units in {} pools, {} connections",
+        path.display(),
+        s.name(),
+        s.spec.update.name(),
+        n,
+        s.layout.pools.len(),
+        links
+    ))
 }
 
 fn check_patterns(path: &Path) -> Result<String> {

@@ -5,6 +5,7 @@ mod check;
 mod eval;
 mod figure;
 mod inspect;
+mod run;
 mod train;
 
 use clap::{Parser, Subcommand};
@@ -51,6 +52,9 @@ enum Command {
     Eval(eval::EvalArgs),
     /// Analyse a layer's hidden representations: rsa, confusion, pca, cluster, hinton, activations
     Inspect(inspect::InspectArgs),
+    /// Settle a network that does not learn (interactive activation, constraint satisfaction)
+    /// and print its activations by pool
+    Run(run::RunArgs),
 }
 
 pub fn run() -> ExitCode {
@@ -83,6 +87,7 @@ pub fn run() -> ExitCode {
         Some(Command::Train(args)) => train::run(&args),
         Some(Command::Eval(args)) => eval::run(&args),
         Some(Command::Inspect(args)) => inspect::run(&args),
+        Some(Command::Run(args)) => run::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -15,7 +15,7 @@ pub(super) struct Columns<'a> {
 
 /// Splits one line into fields, with double quotes around fields that hold commas; returns
 /// each field with its byte offset in the line.
-fn split(line: &str) -> Vec<(usize, String)> {
+pub fn split(line: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut field = String::new();
     let mut start = 0;

@@ -43,6 +43,12 @@ impl LoadedNetwork {
         source: RonSource,
         sets: impl FnOnce(&RonSource, &NetworkSpec, &Topology) -> Result<[Option<Arc<PatternSet>>; 2]>,
     ) -> Result<LoadedNetwork> {
+        if crate::spec::kind_of_text(&source.text) == Ok(crate::spec::FileKind::Settling) {
+            return Err(crate::Error::Usage(format!(
+                "{} is a settling network: open it in the workbench, or settle it with pdp run",
+                source.path.display()
+            )));
+        }
         let spec: NetworkSpec = source.parse()?;
         let topology = spec.validate(&source)?;
         let [train, test] = sets(&source, &spec, &topology)?;

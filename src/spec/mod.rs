@@ -7,11 +7,13 @@
 pub mod locate;
 pub mod network;
 pub mod patterns;
+pub mod settle;
 pub mod weights;
 
 pub use locate::Path as RonPath;
 pub use network::*;
 pub use patterns::*;
+pub use settle::SettlingSpec;
 pub use weights::*;
 
 use crate::error::{read_text, Diagnostic, Error, Position, Result};
@@ -115,8 +117,84 @@ fn describe_ron_error(code: &ron::Error) -> String {
     s
 }
 
+/// The one word of `choices` that `word` is a prefix of, or an error naming the candidates.
+pub fn unique<'a>(word: &str, choices: &[&'a str]) -> std::result::Result<&'a str, String> {
+    if let Some(exact) = choices.iter().find(|c| **c == word) {
+        return Ok(exact);
+    }
+    let matches: Vec<&str> = choices
+        .iter()
+        .copied()
+        .filter(|c| c.starts_with(word))
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(one),
+        [] => Err(format!("`{word}`: expected one of {}", choices.join(", "))),
+        many => Err(format!("`{word}` is ambiguous: {}", many.join(", "))),
+    }
+}
+
+/// What a pdp file holds, from the name of its outermost RON struct.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// A network that learns (`Network(`).
+    Network,
+    /// A network that settles (`Settling(`).
+    Settling,
+    Patterns,
+    Weights,
+}
+
+/// The kind of a RON text, or the byte offset of what stands where the struct name should.
+pub fn kind_of_text(text: &str) -> std::result::Result<FileKind, usize> {
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start();
+        if rest.starts_with("//") {
+            rest = rest.split_once('\n').map_or("", |x| x.1);
+        } else if rest.starts_with("#![") {
+            rest = rest.split_once(']').map_or("", |x| x.1);
+        } else if rest.starts_with("/*") {
+            rest = rest.split_once("*/").map_or("", |x| x.1);
+        } else {
+            break;
+        }
+    }
+    let ident: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    match ident.as_str() {
+        "Network" => Ok(FileKind::Network),
+        "Settling" => Ok(FileKind::Settling),
+        "Patterns" => Ok(FileKind::Patterns),
+        "Weights" => Ok(FileKind::Weights),
+        _ => Err(text.len() - rest.len()),
+    }
+}
+
+/// The kind of a file: JSON files are weights; RON files say by their outermost struct.
+pub fn kind_of(path: &Path) -> Result<FileKind> {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    {
+        return Ok(FileKind::Weights);
+    }
+    let text = read_text(path)?;
+    kind_of_text(&text).map_err(|offset| {
+        Error::file(Diagnostic::at(
+            path,
+            &text,
+            Position::of_offset(&text, offset),
+            "cannot tell what this file is: start it with Network(, Settling(, Patterns( or Weights(",
+        ))
+    })
+}
+
 /// Checks that a number is finite, for the many fields where NaN or infinity make no sense.
-pub(crate) fn finite(src: &RonSource, path: &RonPath, what: &str, v: f32) -> Result<()> {
+pub(crate) fn finite(src: &RonSource, path: &RonPath, what: &str, v: impl Into<f64>) -> Result<()> {
+    let v: f64 = v.into();
     if v.is_finite() {
         Ok(())
     } else {

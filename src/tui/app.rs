@@ -14,9 +14,13 @@ use crossterm::event::{
 use ratatui::layout::Rect;
 
 pub use super::picker::{Picker, PickerEntry};
+pub use super::settlebench::{SettleBench, SettlePanel};
 pub use super::workbench::{PatternCursor, Workbench};
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
+
+const NO_WEIGHTS: &str =
+    "a settling network has no learned weights to save or load; x exports its activations";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Panel {
@@ -58,6 +62,10 @@ pub enum Hit {
     PickerRow(usize),
     /// A cell of the inspect view's matrix.
     Inspect(super::draw::heatmap::Placement),
+    /// A panel of the settling screen.
+    SettlePanel(SettlePanel),
+    /// A unit of a settling network.
+    SettleUnit(usize),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,7 +92,10 @@ pub struct Message {
 
 pub enum Screen {
     Picker(Picker),
+    /// A network that learns.
     Main(Box<Workbench>),
+    /// A network that settles.
+    Settle(Box<SettleBench>),
 }
 
 pub struct App {
@@ -117,7 +128,7 @@ impl App {
     pub fn workbench(&self) -> Option<&Workbench> {
         match &self.screen {
             Screen::Main(w) => Some(w),
-            Screen::Picker(_) => None,
+            Screen::Picker(_) | Screen::Settle(_) => None,
         }
     }
 
@@ -145,6 +156,12 @@ impl App {
 
     /// Called every frame: takes the worker's newest snapshot and notices a run's end.
     pub fn poll(&mut self) {
+        if let Screen::Settle(b) = &mut self.screen {
+            if let Some(m) = b.poll() {
+                self.info(m);
+            }
+            return;
+        }
         let Screen::Main(w) = &mut self.screen else {
             return;
         };
@@ -236,13 +253,21 @@ impl App {
         let Some(entry) = p.entries.get(p.selected) else {
             return;
         };
-        match Workbench::open(&entry.path, None) {
-            Ok(w) => {
-                let name = w.sim.net.name.clone();
-                self.screen = Screen::Main(Box::new(w));
-                self.info(format!(
-                    "opened {name}: t steps a tick, space runs, ? lists every key"
-                ));
+        match super::open_screen(&entry.path, None) {
+            Ok(screen) => {
+                let hint = match &screen {
+                    Screen::Settle(b) => format!(
+                        "opened {}: enter gives the selected unit input, :input NAME too; t ticks, space runs",
+                        b.sim.name()
+                    ),
+                    Screen::Main(w) => format!(
+                        "opened {}: t steps a tick, space runs, ? lists every key",
+                        w.sim.net.name
+                    ),
+                    Screen::Picker(_) => String::new(),
+                };
+                self.screen = screen;
+                self.info(hint);
             }
             Err(e) => {
                 self.overlay = Some(Overlay::Error {
@@ -353,6 +378,9 @@ impl App {
     }
 
     fn save(&mut self, path: &Path) -> Result<String, String> {
+        if let Screen::Settle(_) = self.screen {
+            return Err(NO_WEIGHTS.into());
+        }
         let Screen::Main(w) = &mut self.screen else {
             return Err("no network open".into());
         };
@@ -370,6 +398,9 @@ impl App {
     }
 
     fn load(&mut self, path: &Path) -> Result<String, String> {
+        if let Screen::Settle(_) = self.screen {
+            return Err(NO_WEIGHTS.into());
+        }
         let Screen::Main(w) = &mut self.screen else {
             return Err("no network open".into());
         };
@@ -397,6 +428,14 @@ impl App {
     }
 
     fn export(&mut self, path: &Path) -> Result<String, String> {
+        if let Screen::Settle(b) = &self.screen {
+            crate::error::write_atomically(path, b.history_csv().as_bytes())
+                .map_err(|e| e.to_string())?;
+            return Ok(format!(
+                "wrote the activations of every cycle to {}",
+                path.display()
+            ));
+        }
         let Some(w) = self.workbench() else {
             return Err("no network open".into());
         };
@@ -411,7 +450,10 @@ impl App {
                 self.default_weights_path().display().to_string()
             }
             PromptKind::Export => {
-                let panel = self.workbench().map_or("view", |w| w.focus.title());
+                let panel = match &self.screen {
+                    Screen::Settle(_) => "cycles",
+                    _ => self.workbench().map_or("view", |w| w.focus.title()),
+                };
                 format!("pdp-{panel}.csv")
             }
         };
@@ -436,6 +478,14 @@ impl App {
             Action::Help => return self.overlay = Some(Overlay::Help { scroll: 0 }),
             Action::Command => return self.command = Some(String::new()),
             _ => {}
+        }
+        if let Screen::Settle(b) = &mut self.screen {
+            let r = match a {
+                Action::Export => return self.prompt(PromptKind::Export),
+                Action::Save | Action::Load => Err(NO_WEIGHTS.into()),
+                _ => b.act(a),
+            };
+            return self.report(r);
         }
         let Screen::Main(w) = &mut self.screen else {
             return;
@@ -570,6 +620,7 @@ impl App {
                 w.numbers = !w.numbers;
                 Ok(String::new())
             }
+            Action::Watch => Err("w plots a unit of a settling network".into()),
             Action::Maximize => {
                 w.maximized = !w.maximized;
                 Ok(String::new())
@@ -665,13 +716,20 @@ impl App {
             }
             Command::Export(path) => {
                 let path = path.map(PathBuf::from).unwrap_or_else(|| {
-                    let panel = self.workbench().map_or("view", |w| w.focus.title());
+                    let panel = match &self.screen {
+                        Screen::Settle(_) => "cycles",
+                        _ => self.workbench().map_or("view", |w| w.focus.title()),
+                    };
                     PathBuf::from(format!("pdp-{panel}.csv"))
                 });
                 let r = self.export(&path);
                 return self.report(r);
             }
             _ => {}
+        }
+        if let Screen::Settle(b) = &mut self.screen {
+            let r = b.command(c);
+            return self.report(r);
         }
         let Screen::Main(w) = &mut self.screen else {
             return self.error("open a network first");
@@ -761,6 +819,9 @@ impl App {
                     None => Err(format!("no pattern `{name}`")),
                 }
             }
+            Command::Input(_) | Command::Clamp(..) | Command::Clear | Command::Watch(_) => {
+                Err("inputs, clamps and plotted units are for settling networks".into())
+            }
             Command::Help
             | Command::Keys
             | Command::Do(_)
@@ -836,6 +897,19 @@ impl App {
                         }
                         (Hit::Panel(p), Screen::Main(w)) => {
                             w.focus = p;
+                            return;
+                        }
+                        (Hit::SettleUnit(u), Screen::Settle(b)) => {
+                            b.focus = SettlePanel::Pools;
+                            if b.unit == u {
+                                let r = b.act(Action::Select);
+                                return self.report(r);
+                            }
+                            b.unit = u;
+                            return;
+                        }
+                        (Hit::SettlePanel(p), Screen::Settle(b)) => {
+                            b.focus = p;
                             return;
                         }
                         _ => {}

@@ -7,6 +7,8 @@ use crate::sim::SetKind;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Granularity {
     Tick,
+    /// A settling network's cycle.
+    Cycle,
     Pattern,
     Batch,
     Epoch,
@@ -36,6 +38,14 @@ pub enum Command {
     View(WeightView),
     Projection(String),
     Present(SetKind, String),
+    /// External input to units of a settling network: (unit or pool, value).
+    Input(Vec<(String, f64)>),
+    /// Holds a unit or pool at a value, or (`None`) lets it update again.
+    Clamp(String, Option<f64>),
+    /// Removes every input and clamp.
+    Clear,
+    /// Adds units to the plots, or takes them off.
+    Watch(Vec<String>),
     /// Any key action, by its name in the key table.
     Do(crate::tui::keys::Action),
     Focus(String),
@@ -49,18 +59,18 @@ pub enum Command {
 pub const COMMANDS: &[(&str, &str, &str)] = &[
     (
         "step",
-        "tick|pattern|batch|epoch [N]",
-        "step N ticks, patterns, batches or epochs (default: 1 tick)",
+        "tick|cycle|pattern|batch|epoch [N]",
+        "step N ticks, patterns, batches or epochs; a settling network, ticks or cycles (default: 1 tick)",
     ),
     ("run", "", "run flat out until paused"),
     ("pause", "", "pause a run"),
-    ("criterion", "", "run until the error criterion"),
+    ("criterion", "", "run until the error criterion (settling networks: until settled)"),
     ("reset", "", "draw the weights again from the seed"),
     ("seed", "[N]", "reset from seed N (default: the next seed)"),
     (
         "set",
         "NAME VALUE",
-        "set lrate, momentum, decay, update (pattern|epoch|N), order, ecrit (or none), epochs",
+        "set lrate, momentum, decay, update (pattern|epoch|N), order, ecrit (or none), epochs; for settling networks their parameters, cycles, speed",
     ),
     (
         "save",
@@ -94,8 +104,24 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "present a pattern by name or number, in test mode",
     ),
     (
+        "input",
+        "UNIT[=V] ...",
+        "settling networks: give units (or pools) external input V (default 1; 0 takes it away)",
+    ),
+    (
+        "clamp",
+        "UNIT[=V|off]",
+        "settling networks: hold a unit (or pool) at V (default 1); off lets it update again",
+    ),
+    ("clear", "", "settling networks: take away every input and clamp"),
+    (
+        "watch",
+        "UNIT ...",
+        "settling networks: plot units over cycles (again: stop plotting them)",
+    ),
+    (
         "focus",
-        "network|weights|ticks|patterns|error",
+        "network|weights|ticks|patterns|error|pools|plots|unit",
         "focus a panel",
     ),
     (
@@ -117,21 +143,27 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// The one word of `choices` that `word` is a prefix of, or an error naming the candidates.
-pub fn unique<'a>(word: &str, choices: &[&'a str]) -> Result<&'a str, String> {
-    if let Some(exact) = choices.iter().find(|c| **c == word) {
-        return Ok(exact);
+pub use crate::spec::unique;
+
+/// The panels `:focus` names: the learning workbench's, then the settling screen's.
+pub const FOCUS_NAMES: [&str; 8] = [
+    "network", "weights", "ticks", "patterns", "error", "pools", "plots", "unit",
+];
+
+/// `NAME=VALUE`, or `NAME` alone for `default`.
+fn assignment(word: &str, default: &str) -> Result<(String, String), String> {
+    match word.split_once('=') {
+        Some((n, v)) if !n.is_empty() && !v.is_empty() => Ok((n.to_string(), v.to_string())),
+        Some(_) => Err(format!("`{word}`: write NAME=VALUE")),
+        None => Ok((word.to_string(), default.to_string())),
     }
-    let matches: Vec<&str> = choices
-        .iter()
-        .copied()
-        .filter(|c| c.starts_with(word))
-        .collect();
-    match matches.as_slice() {
-        [one] => Ok(one),
-        [] => Err(format!("`{word}`: expected one of {}", choices.join(", "))),
-        many => Err(format!("`{word}` is ambiguous: {}", many.join(", "))),
-    }
+}
+
+fn number(v: &str) -> Result<f64, String> {
+    v.parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
+        .ok_or_else(|| format!("`{v}` is not a number"))
 }
 
 pub fn parse(line: &str) -> Result<Command, String> {
@@ -157,8 +189,9 @@ pub fn parse(line: &str) -> Result<Command, String> {
         "step" => {
             let g = match args.first() {
                 None => Granularity::Tick,
-                Some(w) => match unique(w, &["tick", "pattern", "batch", "epoch"])? {
+                Some(w) => match unique(w, &["tick", "cycle", "pattern", "batch", "epoch"])? {
                     "tick" => Granularity::Tick,
+                    "cycle" => Granularity::Cycle,
                     "pattern" => Granularity::Pattern,
                     "batch" => Granularity::Batch,
                     _ => Granularity::Epoch,
@@ -173,7 +206,7 @@ pub fn parse(line: &str) -> Result<Command, String> {
                     .ok_or_else(|| format!("`{n}` is not a count"))?,
             };
             if args.len() > 2 {
-                return Err("usage: :step tick|pattern|batch|epoch [N]".into());
+                return Err("usage: :step tick|cycle|pattern|batch|epoch [N]".into());
             }
             Ok(Command::Step(g, n))
         }
@@ -240,14 +273,30 @@ pub fn parse(line: &str) -> Result<Command, String> {
                 _ => Err("usage: :inspect [rsa|confusion|pca|cluster] [LAYER]".into()),
             }
         }
-        "focus" if args.len() == 1 => Ok(Command::Focus(
-            unique(
-                args[0],
-                &["network", "weights", "ticks", "patterns", "error"],
-            )?
-            .to_string(),
-        )),
-        "focus" => Err("usage: :focus network|weights|ticks|patterns|error".into()),
+        "focus" if args.len() == 1 => {
+            Ok(Command::Focus(unique(args[0], &FOCUS_NAMES)?.to_string()))
+        }
+        "focus" => Err(format!("usage: :focus {}", FOCUS_NAMES.join("|"))),
+        "input" if args.is_empty() => {
+            Err("usage: :input UNIT[=V] ... (for example :input Art)".into())
+        }
+        "input" => args
+            .iter()
+            .map(|a| assignment(a, "1"))
+            .map(|r| r.and_then(|(n, v)| Ok((n, number(&v)?))))
+            .collect::<Result<Vec<_>, String>>()
+            .map(Command::Input),
+        "clamp" => match args {
+            [a] => {
+                let (n, v) = assignment(a, "1")?;
+                let v = if v == "off" { None } else { Some(number(&v)?) };
+                Ok(Command::Clamp(n, v))
+            }
+            _ => Err("usage: :clamp UNIT[=V|off]".into()),
+        },
+        "clear" => none(Command::Clear),
+        "watch" if args.is_empty() => Err("usage: :watch UNIT ...".into()),
+        "watch" => Ok(Command::Watch(args.iter().map(|a| a.to_string()).collect())),
         "do" if args.len() == 1 => {
             let names: Vec<&str> = crate::tui::keys::TABLE.iter().map(|e| e.1).collect();
             let name = unique(args[0], &names)?;
@@ -305,7 +354,7 @@ mod tests {
             .contains("expected one of step, run"));
         assert!(parse("step sideways")
             .unwrap_err()
-            .contains("tick, pattern, batch, epoch"));
+            .contains("tick, cycle, pattern, batch, epoch"));
         assert!(parse("step tick 0").is_err());
     }
 }

@@ -21,12 +21,12 @@ macro_rules! actions {
 
 actions! {
     StepTick, "step_tick", ["t", "."], "step one tick";
-    StepPattern, "step_pattern", ["p"], "step one pattern (the block that holds it)";
+    StepPattern, "step_pattern", ["p"], "step one pattern (the block that holds it); settling: one cycle";
     StepBatch, "step_batch", ["b"], "step to the next weight update";
-    StepEpoch, "step_epoch", ["e"], "step one epoch";
+    StepEpoch, "step_epoch", ["e"], "step one epoch; settling: run the file's cycles";
     RunPause, "run_pause", ["space"], "run flat out / pause";
-    RunCriterion, "run_criterion", ["c"], "run until the error criterion (ecrit)";
-    Reset, "reset", ["R"], "reset: draw the weights again from the seed";
+    RunCriterion, "run_criterion", ["c"], "run until the error criterion (ecrit); settling: until settled";
+    Reset, "reset", ["R"], "reset: draw the weights again from the seed; settling: activations to the start";
     NewSeed, "new_seed", ["N"], "new seed: reset from the next seed";
     ToggleMode, "toggle_mode", ["m"], "train / test mode (test: present patterns, no learning)";
     EditParams, "edit_params", ["o"], "edit training parameters";
@@ -35,11 +35,12 @@ actions! {
     Export, "export", ["x"], "export the focused view's numbers to CSV";
     FocusNext, "focus_next", ["tab"], "focus the next panel";
     FocusPrev, "focus_prev", ["backtab"], "focus the previous panel";
-    Up, "up", ["up", "k"], "move up (unit, matrix cell, pattern)";
+    Up, "up", ["up", "k"], "move up (unit, matrix cell, pattern); settling: left/right change pool";
     Down, "down", ["down", "j"], "move down";
     Left, "left", ["left", "h"], "move left";
     Right, "right", ["right"], "move right";
-    Select, "select", ["enter"], "present the selected pattern (patterns panel)";
+    Select, "select", ["enter"], "present the selected pattern (patterns panel); settling: input to the unit on/off";
+    Watch, "watch", ["w"], "settling: plot the selected unit over cycles (again: stop)";
     ZoomIn, "zoom_in", ["+", "="], "zoom the weights in";
     ZoomOut, "zoom_out", ["-"], "zoom the weights out";
     WeightView, "weight_view", ["v"], "weights / last change / gradient";
@@ -47,7 +48,7 @@ actions! {
     PrevProjection, "prev_projection", ["["], "previous projection";
     NextColumn, "next_column", [">"], "next pattern of the block";
     PrevColumn, "prev_column", ["<"], "previous pattern of the block";
-    Numbers, "numbers", ["#"], "numbers on the cells (value x 100)";
+    Numbers, "numbers", ["#"], "numbers on the cells (value x 100); settling: net inputs";
     Maximize, "maximize", ["z"], "maximize the focused panel";
     Inspect, "inspect", ["i"], "inspect view: similarity, confusion, components, cluster tree";
     InspectNext, "inspect_next", ["a"], "inspect view: the next analysis";

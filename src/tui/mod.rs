@@ -10,6 +10,7 @@ pub mod form;
 pub mod inspect;
 pub mod keys;
 mod picker;
+pub mod settlebench;
 mod workbench;
 pub mod worker;
 
@@ -53,9 +54,7 @@ pub fn app_for(start: Start) -> crate::Result<App> {
     };
     let screen = match start {
         Start::Picker(dir) => Screen::Picker(Picker::scan(&dir)),
-        Start::Network { path, weights } => {
-            Screen::Main(Box::new(Workbench::open(&path, weights.as_deref())?))
-        }
+        Start::Network { path, weights } => open_screen(&path, weights.as_deref())?,
     };
     let mut app = App::new(screen, keys, colour::ColourMode::detect());
     app.message = Some(match key_error {
@@ -81,11 +80,24 @@ pub fn app_with(
 ) -> crate::Result<App> {
     let screen = match start {
         Start::Picker(dir) => Screen::Picker(Picker::scan(&dir)),
-        Start::Network { path, weights } => {
-            Screen::Main(Box::new(Workbench::open(&path, weights.as_deref())?))
-        }
+        Start::Network { path, weights } => open_screen(&path, weights.as_deref())?,
     };
     Ok(App::new(screen, keys, colours))
+}
+
+/// Opens a network file on the screen its kind needs: the learning workbench, or the
+/// settling screen (which takes no weights).
+pub fn open_screen(path: &Path, weights: Option<&Path>) -> crate::Result<Screen> {
+    match crate::spec::kind_of(path)? {
+        crate::spec::FileKind::Settling => match weights {
+            Some(_) => Err(crate::Error::Usage(format!(
+                "{} is a settling network: it has no weights to load",
+                path.display()
+            ))),
+            None => Ok(Screen::Settle(Box::new(app::SettleBench::open(path)?))),
+        },
+        _ => Ok(Screen::Main(Box::new(Workbench::open(path, weights)?))),
+    }
 }
 
 fn restore_terminal() {

@@ -32,28 +32,22 @@ impl Picker {
         paths.sort();
         let entries = paths
             .into_iter()
-            .map(|path| {
-                let parsed = crate::spec::RonSource::read(&path)
-                    .and_then(|s| s.parse::<crate::spec::NetworkSpec>());
-                match parsed {
-                    Ok(spec) => PickerEntry {
-                        name: spec.name,
-                        model: match spec.training.rule {
-                            crate::spec::Rule::Backprop => "backprop".into(),
-                        },
-                        description: spec.description,
-                        path,
-                    },
-                    Err(_) => PickerEntry {
-                        name: path
-                            .file_stem()
-                            .map(|s| s.to_string_lossy().into_owned())
-                            .unwrap_or_default(),
-                        model: "?".into(),
-                        description: "(does not load: Enter shows why)".into(),
-                        path,
-                    },
-                }
+            .map(|path| match describe(&path) {
+                Ok((name, model, description)) => PickerEntry {
+                    name,
+                    model,
+                    description,
+                    path,
+                },
+                Err(_) => PickerEntry {
+                    name: path
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default(),
+                    model: "?".into(),
+                    description: "(does not load: Enter shows why)".into(),
+                    path,
+                },
             })
             .collect();
         Picker {
@@ -62,4 +56,18 @@ impl Picker {
             selected: 0,
         }
     }
+}
+
+/// A network file's name, model and description, from its text alone.
+fn describe(path: &Path) -> crate::Result<(String, String, String)> {
+    let src = crate::spec::RonSource::read(path)?;
+    if crate::spec::kind_of_text(&src.text) == Ok(crate::spec::FileKind::Settling) {
+        let spec: crate::spec::SettlingSpec = src.parse()?;
+        return Ok((spec.name, spec.update.name().into(), spec.description));
+    }
+    let spec: crate::spec::NetworkSpec = src.parse()?;
+    let model = match spec.training.rule {
+        crate::spec::Rule::Backprop => "backprop",
+    };
+    Ok((spec.name, model.into(), spec.description))
 }

@@ -230,6 +230,11 @@ impl Workbench {
                 .start(Goal::Epochs(n))
                 .map(|_| format!("running {n} epoch{}", if n == 1 { "" } else { "s" }));
         }
+        if g == Granularity::Cycle {
+            return Err(
+                "cycles are for settling networks: step tick, pattern, batch or epoch".into(),
+            );
+        }
         let mut last = String::new();
         for _ in 0..n {
             match g {
@@ -276,7 +281,9 @@ impl Workbench {
                         self.sim.epoch_position().max(self.sim.activity.cols)
                     );
                 }
-                Granularity::Epoch => unreachable!("epochs run on the worker"),
+                Granularity::Epoch | Granularity::Cycle => {
+                    unreachable!("epochs run on the worker; cycles are refused above")
+                }
             }
         }
         self.column = self.column.min(self.sim.activity.cols.saturating_sub(1));

@@ -45,3 +45,58 @@ pub fn hash01(i: usize, j: usize, salt: usize) -> f32 {
 pub fn pdp_binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_pdp"))
 }
+
+// Driving and reading the workbench's screen (tests/tui*.rs).
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use pdp::tui::app::App;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::Terminal;
+
+pub fn key(app: &mut App, c: char) {
+    app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+}
+
+pub fn code(app: &mut App, c: KeyCode) {
+    app.on_key(KeyEvent::new(c, KeyModifiers::NONE));
+}
+
+pub fn typed(app: &mut App, s: &str) {
+    for c in s.chars() {
+        key(app, c);
+    }
+}
+
+pub fn command(app: &mut App, line: &str) {
+    key(app, ':');
+    typed(app, line);
+    code(app, KeyCode::Enter);
+}
+
+pub fn render(app: &App, w: u16, h: u16) -> Buffer {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| pdp::tui::draw::draw(f, app)).unwrap();
+    t.backend().buffer().clone()
+}
+
+pub fn text(buf: &Buffer) -> String {
+    let a = buf.area;
+    (0..a.height)
+        .map(|y| {
+            (0..a.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
+    let t = text(buf);
+    t.lines().enumerate().find_map(|(y, l)| {
+        l.find(needle)
+            .map(|x| (l[..x].chars().count() as u16, y as u16))
+    })
+}

@@ -7,6 +7,7 @@ mod network;
 mod overlays;
 mod patterns;
 mod plots;
+mod settle;
 mod timeline;
 mod weights;
 
@@ -39,6 +40,7 @@ pub fn draw(f: &mut Frame, app: &App) {
     match &app.screen {
         Screen::Picker(p) => overlays::picker(f, area, app, p),
         Screen::Main(w) => main_screen(f, area, app, w),
+        Screen::Settle(b) => settle::screen(f, area, app, b),
     }
     overlays::overlay(f, area, app);
 }
@@ -225,6 +227,10 @@ pub fn human(v: f64) -> String {
 }
 
 fn message_line(app: &App) -> Line<'static> {
+    let hint = match app.screen {
+        Screen::Settle(_) => "t tick · p cycle · e cycles · space run · c settle · enter input · w plot · : command · ? help · q quit",
+        _ => "t tick · p pattern · e epoch · space run · c criterion · tab panel · : command · ? help · q quit",
+    };
     if let Some(c) = &app.command {
         return Line::from(vec![
             Span::styled(":", Style::default().fg(Color::Yellow)),
@@ -233,11 +239,11 @@ fn message_line(app: &App) -> Line<'static> {
         ]);
     }
     match &app.message {
-        Some(m) if m.error => Line::from(Span::styled(m.text.clone(), Style::default().fg(Color::Red))),
-        Some(m) => Line::from(Span::raw(m.text.clone())),
-        None => Line::from(Span::styled(
-            "t tick · p pattern · e epoch · space run · c criterion · tab panel · : command · ? help · q quit",
-            Style::default().fg(Color::DarkGray),
+        Some(m) if m.error => Line::from(Span::styled(
+            m.text.clone(),
+            Style::default().fg(Color::Red),
         )),
+        Some(m) => Line::from(Span::raw(m.text.clone())),
+        None => Line::from(Span::styled(hint, Style::default().fg(Color::DarkGray))),
     }
 }
