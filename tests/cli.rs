@@ -103,7 +103,7 @@ fn train_with_a_test_set_reports_test_accuracy() {
     let rows: Vec<&str> = csv.lines().collect();
     assert_eq!(
         rows[0],
-        "epoch,loss,tss,train_accuracy,test_loss,test_accuracy,seconds"
+        "epoch,loss,tss,train_accuracy,test_loss,test_accuracy,ndp,nvl,vcor,seconds"
     );
     assert_eq!(rows.len(), 3);
     assert!(rows[2].starts_with("2,"));

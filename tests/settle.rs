@@ -344,11 +344,11 @@ fn pdp_run_prints_pools_with_names_and_matches_the_library() {
         })
         .collect();
     assert_eq!(cycles, vec![0, 1, 2, 3, 4, 5]);
-    // --set and --clamp.
+    // --param and --clamp.
     let (code, out, err) = pdp(&[
         "run",
         "networks/necker.ron",
-        "--set",
+        "--param",
         "update=hopfield",
         "--clamp",
         "A-fll=1",

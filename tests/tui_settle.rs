@@ -277,3 +277,21 @@ fn the_picker_lists_settling_networks_with_their_rule() {
         );
     }
 }
+
+#[test]
+fn the_picker_scrolls_to_keep_the_selection_in_view() {
+    let mut app =
+        pdp::tui::app_for(pdp::tui::Start::Picker(common::root().join("networks"))).unwrap();
+    let n = match &app.screen {
+        Screen::Picker(p) => p.entries.len(),
+        _ => unreachable!(),
+    };
+    for _ in 0..n {
+        code(&mut app, KeyCode::Down);
+    }
+    let t = text(&render(&app, 100, 10));
+    assert!(
+        t.contains("▶ xor"),
+        "the last network, selected, is shown:\n{t}"
+    );
+}

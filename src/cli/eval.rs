@@ -27,6 +27,8 @@ pub struct EvalArgs {
     /// One JSON object per pattern, with every layer's activations, then a summary object
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    overrides: super::Overrides,
 }
 
 fn vector(v: &[f32]) -> String {
@@ -36,6 +38,7 @@ fn vector(v: &[f32]) -> String {
 
 pub fn run(a: &EvalArgs) -> Result<()> {
     let mut t = super::open(&a.network, a.weights.as_deref())?;
+    a.overrides.apply(&mut t)?;
     let set = match a.set {
         Some(Set::Test) => t.test.clone().ok_or_else(|| {
             Error::Usage(format!("{} names no test patterns", a.network.display()))

@@ -120,3 +120,40 @@ fn open(
     }
     Ok(t)
 }
+
+/// Changes to a network made on the command line, as the workbench's `:set` and `:patterns`.
+#[derive(clap::Args)]
+pub struct Overrides {
+    /// Change a training parameter as the workbench's `:set` does: `lrate=0.05`, `rule=delta`;
+    /// repeatable
+    #[arg(long, value_name = "NAME=VALUE")]
+    param: Vec<String>,
+    /// Use this pattern file as the training set instead of the one the network names
+    #[arg(long, value_name = "FILE")]
+    train: Option<PathBuf>,
+    /// Use this pattern file as the test set instead
+    #[arg(long, value_name = "FILE")]
+    test: Option<PathBuf>,
+}
+
+impl Overrides {
+    fn apply(&self, t: &mut pdp::sim::Trainer) -> pdp::Result<()> {
+        for s in &self.param {
+            let Some((name, value)) = s.split_once('=') else {
+                return Err(pdp::Error::Usage(format!("--param {s}: write NAME=VALUE")));
+            };
+            let regroup = pdp::spec::settings::set(&mut t.spec.training, name, value)
+                .map_err(|e| pdp::Error::Usage(format!("--param {s}: {e}")))?;
+            if regroup {
+                t.set_block_limit(pdp::sim::MAX_BLOCK);
+            }
+        }
+        if let Some(p) = &self.train {
+            t.use_patterns(pdp::sim::SetKind::Train, p)?;
+        }
+        if let Some(p) = &self.test {
+            t.use_patterns(pdp::sim::SetKind::Test, p)?;
+        }
+        Ok(())
+    }
+}

@@ -26,7 +26,7 @@ pub struct RunArgs {
     seed: Option<u64>,
     /// Set a parameter before running, as `:set` does: `alpha=0.2`, `update=hopfield`; repeatable
     #[arg(long, value_name = "NAME=VALUE")]
-    set: Vec<String>,
+    param: Vec<String>,
     /// Print every cycle, not only the last
     #[arg(long)]
     trace: bool,
@@ -54,10 +54,10 @@ fn number(v: &str, flag: &str) -> Result<f64> {
 /// Builds the settler that the arguments describe.
 pub fn prepare(a: &RunArgs) -> Result<Settler> {
     let mut s = Settler::open(&a.network)?;
-    for p in &a.set {
-        let (n, v) = assignment(p, "set")?;
+    for p in &a.param {
+        let (n, v) = assignment(p, "param")?;
         s.set_param(&n, &v)
-            .map_err(|e| Error::Usage(format!("--set {p}: {e}")))?;
+            .map_err(|e| Error::Usage(format!("--param {p}: {e}")))?;
     }
     if !a.input.is_empty() {
         s.input.iter_mut().for_each(|v| *v = 0.0);

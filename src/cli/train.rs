@@ -28,6 +28,8 @@ pub struct TrainArgs {
     /// Print one JSON object per epoch instead of a line of text
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    overrides: super::Overrides,
 }
 
 fn percent(v: Option<f64>) -> String {
@@ -45,25 +47,32 @@ fn text_line(r: &EpochReport) -> String {
     if let Some(a) = r.test_accuracy {
         s += &format!("  test {}", percent(Some(a)));
     }
+    if let (Some(ndp), Some(nvl), Some(vcor)) = (r.ndp, r.nvl, r.vcor) {
+        s += &format!("  ndp {ndp:.4}  nvl {nvl:.4}  vcor {vcor:.4}");
+    }
     s + &format!("  {:.3}s", r.seconds)
 }
 
 fn csv_line(r: &EpochReport) -> String {
     let opt = |v: Option<f64>| v.map_or(String::new(), |v| v.to_string());
     format!(
-        "{},{},{},{},{},{},{}\n",
+        "{},{},{},{},{},{},{},{},{},{}\n",
         r.epoch,
         r.loss,
         opt(r.tss),
         opt(r.train_accuracy),
         opt(r.test_loss),
         opt(r.test_accuracy),
+        opt(r.ndp),
+        opt(r.nvl),
+        opt(r.vcor),
         r.seconds
     )
 }
 
 pub fn run(a: &TrainArgs) -> Result<()> {
     let mut t = Trainer::open(&a.network)?;
+    a.overrides.apply(&mut t)?;
     if let Some(seed) = a.seed {
         t.reset(seed);
     }
@@ -75,7 +84,9 @@ pub fn run(a: &TrainArgs) -> Result<()> {
         }
     }
     let epochs = a.epochs.unwrap_or(t.spec.training.epochs);
-    let mut log = String::from("epoch,loss,tss,train_accuracy,test_loss,test_accuracy,seconds\n");
+    let mut log = String::from(
+        "epoch,loss,tss,train_accuracy,test_loss,test_accuracy,ndp,nvl,vcor,seconds\n",
+    );
     let mut last_log_write = Instant::now();
     let bar = (std::io::stdout().is_terminal() && !a.json && epochs > 0).then(|| {
         let b = indicatif::ProgressBar::new(t.train.len() as u64);

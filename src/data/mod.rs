@@ -2,6 +2,7 @@
 //! so that 60,000 MNIST images take 47 MB rather than 200.
 
 mod csv;
+mod gaussian;
 /// Splits one CSV line into its fields, each with its byte offset in the line.
 pub use csv::split as split_csv_line;
 mod idx;
@@ -141,6 +142,12 @@ impl PatternSet {
                             )
                         })?
                     }
+                    DataSource::Gaussian {
+                        means,
+                        covariance,
+                        count,
+                        seed,
+                    } => gaussian::load(&src, means, covariance, *count, *seed)?,
                 };
                 set.name = name;
                 set.path = path.to_path_buf();

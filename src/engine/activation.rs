@@ -9,6 +9,9 @@ pub fn forward(f: Activation, z: &[f32], a: &mut [f32], rows: usize) {
         Activation::Tanh => map(z, a, f32::tanh),
         Activation::Relu => map(z, a, |v| if v > 0.0 { v } else { 0.0 }),
         Activation::Linear => a.copy_from_slice(z),
+        Activation::Threshold => map(z, a, |v| if v > 0.0 { 1.0 } else { 0.0 }),
+        // The probability of being on at temperature 1; the local rules draw the state.
+        Activation::Stochastic => map(z, a, logistic),
         Activation::Softmax => {
             for (zc, ac) in z.chunks_exact(rows).zip(a.chunks_exact_mut(rows)) {
                 softmax(zc, ac);
@@ -66,6 +69,8 @@ pub fn times_derivative(f: Activation, z: &[f32], a: &[f32], e: &[f32], d: &mut 
             }
         }
         Activation::Linear => d.copy_from_slice(e),
+        // Step functions: validation keeps them out of networks that backpropagate.
+        Activation::Threshold | Activation::Stochastic => d.fill(0.0),
         Activation::Softmax => {
             unreachable!("softmax is only an output, and its error comes from the loss")
         }
@@ -85,5 +90,6 @@ pub fn derivative(f: Activation, z: f32, a: f32) -> f32 {
             }
         }
         Activation::Linear | Activation::Softmax => 1.0,
+        Activation::Threshold | Activation::Stochastic => 0.0,
     }
 }

@@ -23,6 +23,8 @@ pub struct Activity {
     pub activation: Vec<DMatrix<f32>>,
     pub delta: Vec<DMatrix<f32>>,
     pub target: DMatrix<f32>,
+    /// An auto-associator's external input (its pattern); empty for other networks.
+    pub external: DMatrix<f32>,
     /// Per pattern of the block, after the output error.
     pub errors: Vec<PatternError>,
 }
@@ -43,6 +45,11 @@ impl Activity {
             activation: per_layer(),
             delta: per_layer(),
             target: DMatrix::zeros(net.layers[net.output].size, capacity),
+            external: if net.is_auto_associator() {
+                DMatrix::zeros(net.layers[0].size, capacity)
+            } else {
+                DMatrix::zeros(0, 0)
+            },
             errors: vec![PatternError::default(); capacity],
         }
     }
@@ -71,8 +78,13 @@ pub fn present(net: &Network, set: &PatternSet, patterns: &[usize], act: &mut Ac
     act.patterns.extend_from_slice(patterns);
     let (ni, no) = (set.input_size, set.target_size);
     let target = act.target.as_mut_slice();
-    for (c, &p) in patterns.iter().enumerate() {
-        set.target_into(p, &mut target[c * no..(c + 1) * no]);
+    if no == net.layers[net.output].size {
+        for (c, &p) in patterns.iter().enumerate() {
+            set.target_into(p, &mut target[c * no..(c + 1) * no]);
+        }
+    } else {
+        // Patterns for a rule without a teacher: their targets (if any) are not the output's.
+        target.fill(0.0);
     }
     if let [only] = net.inputs[..] {
         let input = act.activation[only].as_mut_slice();

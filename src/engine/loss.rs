@@ -17,6 +17,11 @@ pub struct PatternError {
     /// The pattern's loss: sse for sum-squared, cross-entropy otherwise.
     pub loss: f32,
     pub correct: Option<bool>,
+    /// The handbook's pattern associator measures (local rules with a teacher): normalised
+    /// dot product, normalised vector length, vector correlation of output and target.
+    pub ndp: f32,
+    pub nvl: f32,
+    pub vcor: f32,
 }
 
 /// The accuracy rule after `Auto` is resolved.
@@ -110,6 +115,7 @@ pub fn output_error(
             sse,
             loss: l,
             correct: correctness.judge(ac, tc),
+            ..PatternError::default()
         };
     }
 }

@@ -4,6 +4,7 @@
 pub mod activation;
 pub mod backprop;
 pub mod gemm;
+pub mod local;
 pub mod loss;
 pub mod net;
 pub mod optim;

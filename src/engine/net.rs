@@ -119,7 +119,9 @@ impl Network {
             layers[to].incoming.push(p);
         }
         for (i, l) in spec.layers.iter().enumerate() {
-            if !topo.inputs.contains(&i) && l.bias != Some(false) {
+            // Backprop layers have biases unless told otherwise; local rules' layers do not.
+            let wants = l.bias.unwrap_or(!spec.training.rule.is_local());
+            if !topo.inputs.contains(&i) && wants {
                 let name = format!("{}.bias", l.name);
                 params.push(Param::new(name, DMatrix::zeros(l.size, 1)));
                 layers[i].bias = Some(params.len() - 1);
@@ -149,6 +151,10 @@ impl Network {
                     w.value[(r, c)] = draw_weight(&ps.init, r, c, cols, rows, &mut rng);
                 }
             }
+            if p.from == p.to {
+                // An auto-associator's units do not connect to themselves.
+                w.value.fill_diagonal(0.0);
+            }
             w.clear_grad();
         }
         for (l, ls) in self.layers.iter().zip(&spec.layers) {
@@ -166,6 +172,11 @@ impl Network {
                 b.clear_grad();
             }
         }
+    }
+
+    /// One layer with a projection to itself: its pattern is external input, and it settles.
+    pub fn is_auto_associator(&self) -> bool {
+        self.projections.iter().any(|p| p.from == p.to)
     }
 
     pub fn is_input(&self, l: usize) -> bool {

@@ -96,16 +96,31 @@ impl LoadedNetwork {
 
 /// Checks that a pattern set fits the network's input and output layers.
 fn check_fits(set: &PatternSet, spec: &NetworkSpec, topology: &Topology) -> Result<()> {
-    let names: Vec<String> = topology
-        .inputs
+    fits(set, spec, &topology.inputs, topology.output)
+}
+
+/// Whether a pattern set's inputs (and, for rules with a teacher, targets) fit the network.
+pub(crate) fn fits(
+    set: &PatternSet,
+    spec: &NetworkSpec,
+    inputs: &[usize],
+    output: usize,
+) -> Result<()> {
+    let names: Vec<String> = inputs
         .iter()
         .map(|&l| format!("`{}`", spec.layers[l].name))
         .collect();
-    let size = topology.inputs.iter().map(|&l| spec.layers[l].size).sum();
+    let size = inputs.iter().map(|&l| spec.layers[l].size).sum();
     let inputs = match names.as_slice() {
         [one] => format!("the input layer {one}"),
         many => format!("the input layers {}", many.join(" + ")),
     };
-    let output = &spec.layers[topology.output];
-    set.check_fits((&inputs, size), (&output.name, output.size))
+    let output = &spec.layers[output];
+    // Rules without a teacher read no targets, so any (or none) will do.
+    let targets = if spec.training.rule.supervised() {
+        output.size
+    } else {
+        set.target_size
+    };
+    set.check_fits((&inputs, size), (&output.name, targets))
 }

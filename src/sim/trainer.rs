@@ -3,10 +3,12 @@
 use super::load::LoadedNetwork;
 use crate::data::PatternSet;
 use crate::engine::backprop::{self, Activity, GradMode};
+use crate::engine::local;
 use crate::engine::net::{permutation, rng_for};
 use crate::engine::{Correctness, Network, OptimizerState, Param, PatternError};
 use crate::error::{Error, Result};
-use crate::spec::{Loss, NetworkSpec, Order, Reduction, RonPath, Update};
+use crate::spec::{Loss, NetworkSpec, Order, Reduction, RonPath, TrainingSpec, Update};
+use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -23,6 +25,8 @@ pub const MAX_BLOCK: usize = 256;
 pub enum Phase {
     Present,
     Forward(usize),
+    /// An auto-associator's settling cycle (1-based).
+    Cycle(usize),
     OutputError,
     Backward(usize),
     Update,
@@ -55,6 +59,14 @@ pub struct EpochReport {
     pub test_loss: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub test_accuracy: Option<f64>,
+    /// The pattern associator's measures, averaged over the epoch's patterns (local rules
+    /// with a teacher): normalised dot product, vector length, vector correlation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ndp: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nvl: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vcor: Option<f64>,
     pub seconds: f64,
 }
 
@@ -66,11 +78,17 @@ pub struct EvalTotals {
     pub loss_sum: f64,
     pub correct: usize,
     pub judged: usize,
+    pub ndp: f64,
+    pub nvl: f64,
+    pub vcor: f64,
 }
 
 impl EvalTotals {
     fn add(&mut self, e: &PatternError) {
         self.patterns += 1;
+        self.ndp += e.ndp as f64;
+        self.nvl += e.nvl as f64;
+        self.vcor += e.vcor as f64;
         self.sse += e.sse as f64;
         self.loss_sum += e.loss as f64;
         if let Some(c) = e.correct {
@@ -89,6 +107,12 @@ impl EvalTotals {
 
     pub fn accuracy(&self) -> Option<f64> {
         (self.judged > 0).then(|| self.correct as f64 / self.judged as f64)
+    }
+
+    /// Mean ndp, nvl and vcor over the patterns.
+    pub fn means(&self) -> (f64, f64, f64) {
+        let n = self.patterns.max(1) as f64;
+        (self.ndp / n, self.nvl / n, self.vcor / n)
     }
 }
 
@@ -141,7 +165,14 @@ pub struct Trainer {
     totals: EvalTotals,
     epoch_start: Option<Instant>,
     eval_activity: Option<Activity>,
+    /// Draws stochastic units and output noise (local rules), afresh from the seed each epoch.
+    noise_rng: ChaCha8Rng,
 }
+
+/// Streams of random numbers of the seed, apart from weights (0) and pattern orders (1 + epoch).
+const NOISE_STREAM: u64 = 1 << 40;
+const EVAL_NOISE_STREAM: u64 = 2 << 40;
+const PROBE_NOISE_STREAM: u64 = 3 << 40;
 
 impl Trainer {
     /// Opens a network file and its patterns, with parameters drawn from its seed.
@@ -199,6 +230,7 @@ impl Trainer {
             totals: EvalTotals::default(),
             epoch_start: None,
             eval_activity: None,
+            noise_rng: rng_for(seed, NOISE_STREAM),
         };
         t.start_epoch();
         Ok(t)
@@ -244,6 +276,25 @@ impl Trainer {
         self.pos = 0;
         self.totals = EvalTotals::default();
         self.epoch_start = None;
+        self.noise_rng = rng_for(self.seed, NOISE_STREAM + self.epoch as u64);
+    }
+
+    /// The ticks that compute a block's output: present, then a forward pass per layer (or an
+    /// auto-associator's settling cycles), then the error.
+    fn forward_plan(&self) -> Vec<Phase> {
+        let net = &self.net;
+        let mut plan = vec![Phase::Present];
+        if net.is_auto_associator() {
+            plan.extend((1..=self.spec.training.settle.cycles).map(Phase::Cycle));
+        }
+        plan.extend(
+            net.order
+                .iter()
+                .filter(|&&l| !net.is_input(l))
+                .map(|&l| Phase::Forward(l)),
+        );
+        plan.push(Phase::OutputError);
+        plan
     }
 
     /// The name of a tick, as the screen shows it.
@@ -273,7 +324,20 @@ impl Trainer {
                     .collect();
                 format!("forward {} <- {}", name(l), from.join(", "))
             }
-            Phase::OutputError => format!("error at {}", name(self.net.output)),
+            Phase::Cycle(k) => format!(
+                "settle {} cycle {k}/{}",
+                name(self.net.output),
+                self.spec.training.settle.cycles
+            ),
+            Phase::OutputError => match self.spec.training.rule {
+                crate::spec::Rule::Backprop => format!("error at {}", name(self.net.output)),
+                r if r.supervised() => format!(
+                    "error at {} and weight change ({} rule)",
+                    name(self.net.output),
+                    r.name()
+                ),
+                r => format!("weight change ({} rule)", r.name()),
+            },
             Phase::Backward(l) => {
                 let to: Vec<&str> = self.net.layers[l]
                     .outgoing
@@ -357,14 +421,7 @@ impl Trainer {
 
     fn plan_for(&self, len: usize) -> Vec<Phase> {
         let net = &self.net;
-        let mut plan = vec![Phase::Present];
-        plan.extend(
-            net.order
-                .iter()
-                .filter(|&&l| !net.is_input(l))
-                .map(|&l| Phase::Forward(l)),
-        );
-        plan.push(Phase::OutputError);
+        let mut plan = self.forward_plan();
         plan.extend(
             net.order
                 .iter()
@@ -429,23 +486,50 @@ impl Trainer {
         let t = &self.spec.training;
         match phase {
             Phase::Present => {
-                backprop::present(&self.net, &self.train, &self.block, &mut self.activity);
+                present_into(&self.net, &self.train, &self.block, &mut self.activity);
                 report.layer = self.net.inputs.first().copied();
             }
             Phase::Forward(l) => {
-                backprop::forward(&self.net, &self.params, l, &mut self.activity);
+                forward_into(
+                    &self.net,
+                    &self.params,
+                    t,
+                    l,
+                    &mut self.activity,
+                    &mut self.noise_rng,
+                );
                 report.layer = Some(l);
+            }
+            Phase::Cycle(_) => {
+                local::settle_cycle(&self.net, &self.params, &t.settle, &mut self.activity);
+                report.layer = Some(self.net.output);
             }
             Phase::OutputError => {
                 let o = self.net.output;
-                backprop::output_error(&self.net, t.loss, self.correctness, &mut self.activity);
-                backprop::gradients(
+                error_into(
                     &self.net,
-                    o,
-                    &self.activity,
-                    self.grad_mode,
-                    &mut self.params,
+                    &self.params,
+                    t,
+                    self.correctness,
+                    &mut self.activity,
                 );
+                if t.rule.is_local() {
+                    local::weight_change(
+                        &self.net,
+                        t,
+                        &self.activity,
+                        self.grad_mode,
+                        &mut self.params,
+                    );
+                } else {
+                    backprop::gradients(
+                        &self.net,
+                        o,
+                        &self.activity,
+                        self.grad_mode,
+                        &mut self.params,
+                    );
+                }
                 for (c, &p) in self.block.iter().enumerate() {
                     let e = self.activity.errors[c];
                     self.totals.add(&e);
@@ -485,11 +569,12 @@ impl Trainer {
             Phase::EndEpoch => {
                 let totals = self.totals;
                 let seconds = self.epoch_start.map_or(0.0, |s| s.elapsed().as_secs_f64());
-                let loss = t.loss;
+                let (loss, rule) = (t.loss, t.rule);
                 let test = self
                     .test
                     .clone()
                     .map(|set| self.evaluate(&set, |_, _, _| {}));
+                let measures = (rule.is_local() && rule.supervised()).then(|| totals.means());
                 let r = EpochReport {
                     epoch: self.epoch + 1,
                     loss: totals.loss(loss),
@@ -497,6 +582,9 @@ impl Trainer {
                     train_accuracy: totals.accuracy(),
                     test_loss: test.map(|t| t.loss(loss)),
                     test_accuracy: test.and_then(|t| t.accuracy()),
+                    ndp: measures.map(|m| m.0),
+                    nvl: measures.map(|m| m.1),
+                    vcor: measures.map(|m| m.2),
                     seconds,
                 };
                 self.epoch += 1;
@@ -590,14 +678,35 @@ impl Trainer {
         );
         let mut totals = EvalTotals::default();
         let idx: Vec<usize> = (0..set.len()).collect();
+        let mut rng = rng_for(self.seed, EVAL_NOISE_STREAM + self.epoch as u64);
+        let plan = self.forward_plan();
         for chunk in idx.chunks(MAX_BLOCK) {
-            backprop::present(&self.net, set, chunk, &mut act);
-            for &l in &self.net.order {
-                if !self.net.is_input(l) {
-                    backprop::forward(&self.net, &self.params, l, &mut act);
+            for &phase in &plan {
+                match phase {
+                    Phase::Present => present_into(&self.net, set, chunk, &mut act),
+                    Phase::Forward(l) => forward_into(
+                        &self.net,
+                        &self.params,
+                        &self.spec.training,
+                        l,
+                        &mut act,
+                        &mut rng,
+                    ),
+                    Phase::Cycle(_) => local::settle_cycle(
+                        &self.net,
+                        &self.params,
+                        &self.spec.training.settle,
+                        &mut act,
+                    ),
+                    _ => error_into(
+                        &self.net,
+                        &self.params,
+                        &self.spec.training,
+                        correctness,
+                        &mut act,
+                    ),
                 }
             }
-            backprop::output_error(&self.net, self.spec.training.loss, correctness, &mut act);
             for (c, &p) in chunk.iter().enumerate() {
                 totals.add(&act.errors[c]);
                 each(p, &act, c);
@@ -609,6 +718,71 @@ impl Trainer {
 
     pub fn correctness(&self) -> Correctness {
         self.correctness
+    }
+
+    /// Trains (or tests) on another pattern file from now on; the weights stay as they are
+    /// and the epoch under way starts again. A file that does not fit changes nothing.
+    pub fn use_patterns(&mut self, kind: SetKind, path: &Path) -> Result<()> {
+        let set = PatternSet::load(path)?;
+        super::load::fits(&set, &self.spec, &self.net.inputs, self.net.output)?;
+        let set = Arc::new(set);
+        match kind {
+            SetKind::Train => {
+                self.correctness = Correctness::resolve(
+                    self.spec.training.accuracy,
+                    self.net.layers[self.net.output].activation,
+                    set.has_labels(),
+                );
+                self.pattern_errors = vec![None; set.len()];
+                self.train = set;
+                self.generation += 1;
+                self.set_block_limit(MAX_BLOCK);
+            }
+            SetKind::Test => {
+                self.test = Some(set);
+                self.generation += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Clamps patterns into a block (an auto-associator's become its external input).
+fn present_into(net: &Network, set: &PatternSet, patterns: &[usize], act: &mut Activity) {
+    backprop::present(net, set, patterns, act);
+    if net.is_auto_associator() {
+        local::present_external(act);
+    }
+}
+
+/// Layer `l`'s forward pass, as the network's rule computes it.
+fn forward_into(
+    net: &Network,
+    params: &[Param],
+    t: &TrainingSpec,
+    l: usize,
+    act: &mut Activity,
+    rng: &mut ChaCha8Rng,
+) {
+    if t.rule.is_local() {
+        local::forward(net, params, t, l, act, rng);
+    } else {
+        backprop::forward(net, params, l, act);
+    }
+}
+
+/// The output's error (and, for the local rules, the error signal they learn from).
+fn error_into(
+    net: &Network,
+    params: &[Param],
+    t: &TrainingSpec,
+    correctness: Correctness,
+    act: &mut Activity,
+) {
+    if t.rule.is_local() {
+        local::output_error(net, params, t, correctness, act);
+    } else {
+        backprop::output_error(net, t.loss, correctness, act);
     }
 }
 
@@ -639,6 +813,8 @@ pub struct Probe {
     /// The ticks (`Present`, a `Forward` per layer, `OutputError`) and how many have run.
     pub plan: Vec<Phase>,
     pub done: usize,
+    /// Stochastic units and noise, drawn the same way each time the pattern is probed.
+    rng: ChaCha8Rng,
 }
 
 impl Trainer {
@@ -651,21 +827,13 @@ impl Trainer {
 
     /// A probe of one pattern, no tick run yet.
     pub fn probe(&self, set: SetKind, pattern: usize) -> Probe {
-        let mut plan = vec![Phase::Present];
-        plan.extend(
-            self.net
-                .order
-                .iter()
-                .filter(|&&l| !self.net.is_input(l))
-                .map(|&l| Phase::Forward(l)),
-        );
-        plan.push(Phase::OutputError);
         Probe {
             set,
             pattern,
             activity: Activity::new(&self.net, 1),
-            plan,
+            plan: self.forward_plan(),
             done: 0,
+            rng: rng_for(self.seed, PROBE_NOISE_STREAM + pattern as u64),
         }
     }
 
@@ -680,15 +848,28 @@ impl Trainer {
         };
         let act = &mut probe.activity;
         match phase {
-            Phase::Present => backprop::present(&self.net, set, &[probe.pattern], act),
-            Phase::Forward(l) => backprop::forward(&self.net, &self.params, l, act),
+            Phase::Present => {
+                probe.rng = rng_for(self.seed, PROBE_NOISE_STREAM + probe.pattern as u64);
+                present_into(&self.net, set, &[probe.pattern], act)
+            }
+            Phase::Forward(l) => forward_into(
+                &self.net,
+                &self.params,
+                &self.spec.training,
+                l,
+                act,
+                &mut probe.rng,
+            ),
+            Phase::Cycle(_) => {
+                local::settle_cycle(&self.net, &self.params, &self.spec.training.settle, act)
+            }
             Phase::OutputError => {
                 let c = Correctness::resolve(
                     self.spec.training.accuracy,
                     self.net.layers[self.net.output].activation,
                     set.has_labels(),
                 );
-                backprop::output_error(&self.net, self.spec.training.loss, c, act)
+                error_into(&self.net, &self.params, &self.spec.training, c, act)
             }
             _ => {}
         }

@@ -7,6 +7,7 @@
 pub mod locate;
 pub mod network;
 pub mod patterns;
+pub mod settings;
 pub mod settle;
 pub mod weights;
 

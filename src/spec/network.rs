@@ -48,6 +48,11 @@ pub enum Activation {
     Relu,
     Linear,
     Softmax,
+    /// 1 when the net input is above 0, else 0 (a linear threshold unit). Local rules only:
+    /// it has no useful derivative.
+    Threshold,
+    /// 1 with probability logistic(net / temperature), else 0. Local rules only.
+    Stochastic,
 }
 
 impl Activation {
@@ -58,6 +63,8 @@ impl Activation {
             Activation::Relu => "relu",
             Activation::Linear => "linear",
             Activation::Softmax => "softmax",
+            Activation::Threshold => "threshold",
+            Activation::Stochastic => "stochastic",
         }
     }
 }
@@ -141,6 +148,54 @@ pub struct TrainingSpec {
     pub ecrit: Option<f32>,
     pub seed: u64,
     pub accuracy: AccuracyRule,
+    /// Stochastic output units: on with probability logistic(net / temperature).
+    pub temperature: f32,
+    /// Local rules: uniform noise in [-noise, noise] added to each output activation.
+    pub noise: f32,
+    /// Competitive learning: how the winner is chosen.
+    pub winner: Winner,
+    /// An auto-associator's settling (a layer with a projection to itself).
+    pub settle: SettleSpec,
+}
+
+/// How a competitive layer's winner is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Winner {
+    /// The unit with the largest net input; the winner moves toward the input divided by the
+    /// number of active input units (the handbook's cl, for binary inputs).
+    #[default]
+    Net,
+    /// The unit whose weight vector is nearest the input; the winner moves toward the input
+    /// itself (vector quantisation, for points in space).
+    Nearest,
+}
+
+/// How an auto-associator settles: each cycle, net = estr e + excitation (positive weighted
+/// input) + inhibition (negative weighted input), then a moves toward 1 or -1 by the net
+/// input and decays toward 0.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default, rename = "Settle")]
+pub struct SettleSpec {
+    pub cycles: usize,
+    pub estr: f32,
+    pub excitation: f32,
+    pub inhibition: f32,
+    pub decay: f32,
+    /// Brain-state-in-a-box: a = clip(a + net - decay a, -1, 1) instead.
+    pub bsb: bool,
+}
+
+impl Default for SettleSpec {
+    fn default() -> Self {
+        SettleSpec {
+            cycles: 10,
+            estr: 1.0,
+            excitation: 1.0,
+            inhibition: 1.0,
+            decay: 0.15,
+            bsb: false,
+        }
+    }
 }
 
 impl Default for TrainingSpec {
@@ -157,6 +212,10 @@ impl Default for TrainingSpec {
             ecrit: None,
             seed: 1,
             accuracy: AccuracyRule::Auto,
+            temperature: 1.0,
+            noise: 0.0,
+            winner: Winner::Net,
+            settle: SettleSpec::default(),
         }
     }
 }
@@ -174,6 +233,40 @@ impl TrainingSpec {
 pub enum Rule {
     /// Gradient descent with the error propagated back through every layer.
     Backprop,
+    /// dw = lrate t a: the receiving unit's target times the sending unit's activation.
+    Hebb,
+    /// dw = lrate (t - o) a (the Widrow-Hoff rule; no derivative of the output function).
+    Delta,
+    /// dw = lrate y (x - y w): Hebb with a decay that keeps |w| at 1; finds the leading
+    /// principal component of the inputs.
+    Oja,
+    /// dw_i = lrate y_i (x - sum over k <= i of y_k w_k): the first k principal components.
+    Sanger,
+    /// Winner-take-all: only the winning unit learns, moving toward the input (see `winner`).
+    Competitive,
+}
+
+impl Rule {
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::Backprop => "backprop",
+            Rule::Hebb => "hebb",
+            Rule::Delta => "delta",
+            Rule::Oja => "oja",
+            Rule::Sanger => "sanger",
+            Rule::Competitive => "competitive",
+        }
+    }
+
+    /// A rule that changes a weight from the activity of the units it joins alone.
+    pub fn is_local(self) -> bool {
+        self != Rule::Backprop
+    }
+
+    /// Whether the rule learns from targets (the others find structure in the inputs).
+    pub fn supervised(self) -> bool {
+        matches!(self, Rule::Backprop | Rule::Hebb | Rule::Delta)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -352,11 +445,14 @@ impl NetworkSpec {
                     format!("a second projection from `{}` to `{}`", pr.from, pr.to),
                 ));
             }
-            if from == to {
+            let auto_associator = matches!(self.training.rule, Rule::Hebb | Rule::Delta)
+                && self.layers.len() == 1
+                && self.projections.len() == 1;
+            if from == to && !auto_associator {
                 return Err(src.error_at(
                     &p.field("to"),
                     format!(
-                        "projection from `{}` to itself: a feed-forward network has no cycles",
+                        "projection from `{}` to itself: only an auto-associator (one layer, its one projection to itself, rule Hebb or Delta) has one",
                         pr.from
                     ),
                 ));
@@ -364,6 +460,17 @@ impl NetworkSpec {
             let (rows, cols) = (self.layers[to].size, self.layers[from].size);
             check_weight_init(src, &p.field("init"), &pr.init, rows, cols)?;
             ends.push((from, to));
+        }
+        if let [(0, 0)] = ends[..] {
+            // An auto-associator: one layer that is its own input and output.
+            self.validate_training(src, 0)?;
+            self.validate_local(src, 0, &[0])?;
+            return Ok(Topology {
+                order: vec![0],
+                inputs: vec![0],
+                output: 0,
+                ends,
+            });
         }
         let order = topological_order(self.layers.len(), &ends).map_err(|cycle| {
             let names: Vec<&str> = cycle
@@ -438,12 +545,109 @@ impl NetworkSpec {
             }
         }
         self.validate_training(src, output)?;
+        self.validate_local(src, output, &sources)?;
         Ok(Topology {
             order,
             inputs: sources,
             output,
             ends,
         })
+    }
+
+    /// What the local rules need: one layer of weights, output functions they can use, no
+    /// bias where the rule has none; and what backpropagation cannot use.
+    fn validate_local(&self, src: &RonSource, output: usize, inputs: &[usize]) -> Result<()> {
+        let t = &self.training;
+        let p = RonPath::new().field("training");
+        let rule = t.rule;
+        let out = &self.layers[output];
+        let out_at = RonPath::new().field("layers").index(output);
+        let act = self.activation(output);
+        if !rule.is_local() {
+            for (i, l) in self.layers.iter().enumerate() {
+                if let Some(a @ (Activation::Threshold | Activation::Stochastic)) = l.activation {
+                    return Err(src.error_at(
+                        &RonPath::new().field("layers").index(i).field("activation"),
+                        format!("{} units have no derivative to backpropagate: they are for the local rules (Hebb, Delta)", a.name()),
+                    ));
+                }
+            }
+            return Ok(());
+        }
+        let name = rule.name();
+        let hidden: Vec<&str> = (0..self.layers.len())
+            .filter(|l| !inputs.contains(l) && *l != output)
+            .map(|l| self.layers[l].name.as_str())
+            .collect();
+        if !hidden.is_empty() || inputs.len() != 1 || self.projections.len() != 1 {
+            return Err(src.error_at(
+                &p.field("rule"),
+                format!(
+                    "the {name} rule learns one layer of weights: the network must be one input layer and one output layer joined by one projection{}",
+                    if hidden.is_empty() { String::new() } else { format!(" (it has hidden layers: {})", hidden.join(", ")) }
+                ),
+            ));
+        }
+        if t.loss != Loss::SumSquared {
+            return Err(src.error_at(
+                &p.field("loss"),
+                format!("the {name} rule reports sum-squared error: leave `loss` out"),
+            ));
+        }
+        match rule {
+            Rule::Hebb | Rule::Delta
+                if !matches!(
+                    act,
+                    Activation::Linear
+                        | Activation::Logistic
+                        | Activation::Threshold
+                        | Activation::Stochastic
+                ) =>
+            {
+                return Err(src.error_at(
+                    &out_at.field("activation"),
+                    format!("the {name} rule's output units are Linear, Threshold, Logistic or Stochastic, not {}", act.name()),
+                ));
+            }
+            Rule::Oja | Rule::Sanger if act != Activation::Linear => {
+                return Err(src.error_at(
+                    &out_at.field("activation"),
+                    format!(
+                        "the {name} rule's output units are Linear (y = W x), not {}",
+                        act.name()
+                    ),
+                ));
+            }
+            _ => {}
+        }
+        if !matches!(rule, Rule::Hebb | Rule::Delta) && out.bias == Some(true) {
+            return Err(src.error_at(
+                &out_at.field("bias"),
+                format!("the {name} rule has no bias"),
+            ));
+        }
+        finite(src, &p.field("temperature"), "temperature", t.temperature)?;
+        if t.temperature <= 0.0 {
+            return Err(src.error_at(&p.field("temperature"), "the temperature must be above 0"));
+        }
+        non_negative(src, &p.field("noise"), "noise", t.noise)?;
+        let s = &t.settle;
+        let sp = p.field("settle");
+        for (field, v) in [
+            ("estr", s.estr),
+            ("excitation", s.excitation),
+            ("inhibition", s.inhibition),
+            ("decay", s.decay),
+        ] {
+            non_negative(src, &sp.field(field), field, v)?;
+        }
+        if s.cycles == 0 {
+            return Err(src.error_at(
+                &sp.field("cycles"),
+                "an auto-associator settles for at least 1 cycle",
+            ));
+        }
+        Ok(())
     }
 
     fn validate_training(&self, src: &RonSource, output: usize) -> Result<()> {
@@ -536,10 +740,13 @@ impl NetworkSpec {
 
     /// The activation a layer computes, with the defaults filled in.
     pub fn activation(&self, layer: usize) -> Activation {
+        // An input layer gets nothing from another layer (an auto-associator's layer, which
+        // projects only to itself, is one: its units settle, they compute no function).
+        let name = &self.layers[layer].name;
         let is_input = !self
             .projections
             .iter()
-            .any(|p| p.to == self.layers[layer].name);
+            .any(|p| &p.to == name && &p.from != name);
         self.layers[layer].activation.unwrap_or(if is_input {
             Activation::Linear
         } else {

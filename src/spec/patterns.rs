@@ -72,6 +72,16 @@ pub enum DataSource {
         #[serde(default)]
         limit: Option<usize>,
     },
+    /// Points drawn from Gaussians, one per mean, all with the same covariance: pattern i is
+    /// drawn around mean i mod k and labelled with it (classes `c1`, `c2`, ... unless the
+    /// file names them). Targets are one-hot labels.
+    Gaussian {
+        means: Vec<Vec<f32>>,
+        covariance: Vec<Vec<f32>>,
+        count: usize,
+        #[serde(default)]
+        seed: u64,
+    },
 }
 
 fn byte_scale() -> f32 {

@@ -594,7 +594,8 @@ impl App {
                     WeightView::Change => WeightView::Gradient,
                     WeightView::Gradient => WeightView::Weights,
                 };
-                w.sim.record_changes = w.weight_view == WeightView::Change;
+                w.sim.record_changes =
+                    w.weight_view == WeightView::Change || w.sim.spec.training.rule.is_local();
                 Ok(String::new())
             }
             Action::NextProjection | Action::PrevProjection => {
@@ -787,7 +788,8 @@ impl App {
             }
             Command::View(v) => {
                 w.weight_view = v;
-                w.sim.record_changes = v == WeightView::Change;
+                w.sim.record_changes =
+                    v == WeightView::Change || w.sim.spec.training.rule.is_local();
                 Ok(String::new())
             }
             Command::Projection(name) => {
@@ -817,6 +819,36 @@ impl App {
                 match index {
                     Some(i) => w.present(set, i),
                     None => Err(format!("no pattern `{name}`")),
+                }
+            }
+            Command::Patterns(set, path) => {
+                if w.running() {
+                    Err("running: pause first (space)".into())
+                } else {
+                    match w.sim.use_patterns(set, Path::new(&path)) {
+                        Ok(()) => {
+                            w.probe = None;
+                            w.column = 0;
+                            w.patterns.index = 0;
+                            let which = if set == SetKind::Train {
+                                "training"
+                            } else {
+                                "test"
+                            };
+                            Ok(format!(
+                                "the {which} set is now {path}; the epoch starts again"
+                            ))
+                        }
+                        Err(e) => {
+                            self.overlay = Some(Overlay::Error {
+                                title: format!(
+                                    "{path} was not used; the patterns are as they were"
+                                ),
+                                text: e.to_string(),
+                            });
+                            Ok(String::new())
+                        }
+                    }
                 }
             }
             Command::Input(_) | Command::Clamp(..) | Command::Clear | Command::Watch(_) => {

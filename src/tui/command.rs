@@ -38,6 +38,8 @@ pub enum Command {
     View(WeightView),
     Projection(String),
     Present(SetKind, String),
+    /// Use another pattern file as the training or test set.
+    Patterns(SetKind, String),
     /// External input to units of a settling network: (unit or pool, value).
     Input(Vec<(String, f64)>),
     /// Holds a unit or pool at a value, or (`None`) lets it update again.
@@ -70,7 +72,7 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
     (
         "set",
         "NAME VALUE",
-        "set lrate, momentum, decay, update (pattern|epoch|N), order, ecrit (or none), epochs; for settling networks their parameters, cycles, speed",
+        "set lrate, momentum, decay, update (pattern|epoch|N), order, ecrit (or none), epochs, rule, temperature, noise, cycles; for settling networks their parameters, cycles, speed",
     ),
     (
         "save",
@@ -102,6 +104,11 @@ pub const COMMANDS: &[(&str, &str, &str)] = &[
         "present",
         "[train|test] PATTERN",
         "present a pattern by name or number, in test mode",
+    ),
+    (
+        "patterns",
+        "train|test FILE",
+        "train (or test) on another pattern file from now on; the weights stay",
     ),
     (
         "input",
@@ -277,6 +284,16 @@ pub fn parse(line: &str) -> Result<Command, String> {
             Ok(Command::Focus(unique(args[0], &FOCUS_NAMES)?.to_string()))
         }
         "focus" => Err(format!("usage: :focus {}", FOCUS_NAMES.join("|"))),
+        "patterns" => match args {
+            [s, f] => {
+                let set = match unique(s, &["train", "test"])? {
+                    "train" => SetKind::Train,
+                    _ => SetKind::Test,
+                };
+                Ok(Command::Patterns(set, f.to_string()))
+            }
+            _ => Err("usage: :patterns train|test FILE".into()),
+        },
         "input" if args.is_empty() => {
             Err("usage: :input UNIT[=V] ... (for example :input Art)".into())
         }

@@ -66,8 +66,9 @@ fn describe(path: &Path) -> crate::Result<(String, String, String)> {
         return Ok((spec.name, spec.update.name().into(), spec.description));
     }
     let spec: crate::spec::NetworkSpec = src.parse()?;
-    let model = match spec.training.rule {
-        crate::spec::Rule::Backprop => "backprop",
-    };
-    Ok((spec.name, model.into(), spec.description))
+    Ok((
+        spec.name,
+        spec.training.rule.name().into(),
+        spec.description,
+    ))
 }

@@ -65,6 +65,8 @@ impl Workbench {
         if let Some(w) = weights {
             sim.load_weights(w)?;
         }
+        // Local rules show each update's change beside the weights.
+        sim.record_changes = sim.spec.training.rule.is_local();
         let output = sim.net.output;
         Ok(Workbench {
             layer: output,

@@ -164,10 +164,16 @@ pub fn status_line(w: &Workbench) -> Line<'static> {
         None => "no tick yet".into(),
     };
     let error = match s.history.last() {
-        Some(r) => match r.tss {
-            Some(t) => format!("tss {}", num(t)),
-            None => format!("loss {}", num(r.loss)),
-        },
+        Some(r) => {
+            let e = match r.tss {
+                Some(t) => format!("tss {}", num(t)),
+                None => format!("loss {}", num(r.loss)),
+            };
+            match (r.ndp, r.vcor) {
+                (Some(ndp), Some(vcor)) => format!("{e} · ndp {} · vcor {}", num(ndp), num(vcor)),
+                _ => e,
+            }
+        }
         None => match s.spec.training.loss {
             crate::spec::Loss::SumSquared => "tss -".into(),
             crate::spec::Loss::CrossEntropy => "loss -".into(),
@@ -179,6 +185,14 @@ pub fn status_line(w: &Workbench) -> Line<'static> {
         Span::styled(
             s.net.name.clone(),
             Style::default().add_modifier(Modifier::BOLD),
+        ),
+        Span::styled(
+            // Backprop is the default; a local rule is named.
+            match s.spec.training.rule {
+                crate::spec::Rule::Backprop => String::new(),
+                r => format!(" ({})", r.name()),
+            },
+            Style::default().fg(Color::DarkGray),
         ),
         sep(),
         Span::raw(format!(

@@ -16,7 +16,7 @@ pub fn tick_layer(w: &Workbench) -> Option<usize> {
     match w.last_phase? {
         Phase::Present => w.sim.net.inputs.first().copied(),
         Phase::Forward(l) | Phase::Backward(l) => Some(l),
-        Phase::OutputError => Some(w.sim.net.output),
+        Phase::OutputError | Phase::Cycle(_) => Some(w.sim.net.output),
         Phase::Update | Phase::EndEpoch => None,
     }
 }
@@ -36,7 +36,10 @@ fn colour_scale(f: Activation, values: &[f32]) -> (Map, f32) {
     let max_abs = values.iter().fold(0.0f32, |m, v| m.max(v.abs()));
     let negative = values.iter().any(|&v| v < 0.0);
     match f {
-        Activation::Logistic | Activation::Softmax => (Map::Heat, 1.0),
+        Activation::Logistic
+        | Activation::Softmax
+        | Activation::Threshold
+        | Activation::Stochastic => (Map::Heat, 1.0),
         Activation::Tanh => (Map::Diverging, 1.0),
         Activation::Relu => (Map::Heat, max_abs.max(1e-6)),
         Activation::Linear if negative => (Map::Diverging, max_abs.max(1e-6)),
@@ -273,6 +276,18 @@ pub fn detail_line(w: &Workbench) -> Line<'static> {
     if w.layer == net.output && col < act.errors.len() {
         let e = act.errors[col];
         field("pss", num(e.sse as f64));
+        let rule = w.sim.spec.training.rule;
+        if rule.is_local() && rule.supervised() {
+            field("ndp", num(e.ndp as f64));
+            field("nvl", num(e.nvl as f64));
+            field("vcor", num(e.vcor as f64));
+        }
+    }
+    if net.is_auto_associator() && w.layer == net.output {
+        let n = layer.size;
+        if let Some(e) = act.external.as_slice().get(col * n + u) {
+            field("external", num(*e as f64));
+        }
     }
     Line::from(spans)
 }

@@ -54,21 +54,30 @@ pub fn picker(f: &mut Frame, area: Rect, app: &App, p: &Picker) {
         .unwrap_or(4)
         .max(4)
         + 2;
+    let model_w = p
+        .entries
+        .iter()
+        .map(|e| e.model.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5)
+        + 2;
     let header = Line::from(Span::styled(
-        format!("  {:<name_w$}{:<10}{}", "name", "model", "description"),
+        format!(
+            "  {:<name_w$}{:<model_w$}{}",
+            "name", "model", "description"
+        ),
         Style::default().fg(Color::DarkGray),
     ));
     f.render_widget(
         Paragraph::new(header),
         Rect::new(inner.x, inner.y, inner.width, 1),
     );
-    for (i, e) in p
-        .entries
-        .iter()
-        .enumerate()
-        .take(inner.height.saturating_sub(1) as usize)
-    {
-        let y = inner.y + 1 + i as u16;
+    // Scroll so that the selected entry is in view.
+    let rows = inner.height.saturating_sub(1) as usize;
+    let first = (p.selected + 1).saturating_sub(rows);
+    for (i, e) in p.entries.iter().enumerate().skip(first).take(rows) {
+        let y = inner.y + 1 + (i - first) as u16;
         let selected = i == p.selected;
         let style = if selected {
             Style::default().fg(Color::Black).bg(Color::Cyan)
@@ -76,7 +85,7 @@ pub fn picker(f: &mut Frame, area: Rect, app: &App, p: &Picker) {
             Style::default()
         };
         let text = format!(
-            "{}{:<name_w$}{:<10}{}",
+            "{}{:<name_w$}{:<model_w$}{}",
             if selected { "▶ " } else { "  " },
             e.name,
             e.model,

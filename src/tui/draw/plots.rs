@@ -16,7 +16,12 @@ pub fn render(f: &mut Frame, area: Rect, w: &Workbench, focused: bool) {
         Loss::SumSquared => "tss",
         Loss::CrossEntropy => "loss",
     };
-    let block = panel_block(format!("{measure} and accuracy per epoch"), focused);
+    let rule = w.sim.spec.training.rule;
+    let block = if rule.is_local() && rule.supervised() {
+        panel_block(format!("{measure}, ndp and vcor per epoch"), focused)
+    } else {
+        panel_block(format!("{measure} and accuracy per epoch"), focused)
+    };
     let inner = block.inner(area);
     f.render_widget(block, area);
     if h.is_empty() {
@@ -35,6 +40,8 @@ pub fn render(f: &mut Frame, area: Rect, w: &Workbench, focused: bool) {
     let test_loss = pts(&|r| r.test_loss);
     let train_acc = pts(&|r| r.train_accuracy);
     let test_acc = pts(&|r| r.test_accuracy);
+    let ndp = pts(&|r| r.ndp);
+    let vcor = pts(&|r| r.vcor);
     let parts = if inner.width >= 70 {
         Layout::default()
             .direction(Direction::Horizontal)
@@ -93,6 +100,33 @@ pub fn render(f: &mut Frame, area: Rect, w: &Workbench, focused: bool) {
             .style(Style::default().fg(Color::DarkGray)),
     );
     f.render_widget(chart, parts[0]);
+    if !ndp.is_empty() {
+        // The pattern associator's measures take the place of accuracy.
+        let lo = ndp.iter().chain(&vcor).map(|p| p.1).fold(0.0f64, f64::min);
+        let hi = ndp.iter().chain(&vcor).map(|p| p.1).fold(1.0f64, f64::max);
+        let sets = vec![
+            Dataset::default()
+                .name(format!("ndp{}", last(&ndp)))
+                .marker(Marker::Braille)
+                .graph_type(kind)
+                .style(Style::default().fg(Color::Green))
+                .data(&ndp),
+            Dataset::default()
+                .name(format!("vcor{}", last(&vcor)))
+                .marker(Marker::Braille)
+                .graph_type(kind)
+                .style(Style::default().fg(Color::Yellow))
+                .data(&vcor),
+        ];
+        let chart = Chart::new(sets).x_axis(axis_x()).y_axis(
+            Axis::default()
+                .bounds([lo, hi])
+                .labels([Span::raw(format!("{lo:.2}")), Span::raw(format!("{hi:.2}"))])
+                .style(Style::default().fg(Color::DarkGray)),
+        );
+        f.render_widget(chart, parts[1]);
+        return;
+    }
     if train_acc.is_empty() && test_acc.is_empty() {
         return;
     }

@@ -47,10 +47,17 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, w: &Workbench, focused: bool
         WeightView::Change => "last change",
         WeightView::Gradient => "gradient",
     };
-    let title = format!(
-        "{view} {}<-{} {}x{} · [ ] projection · v view",
-        to.name, from.name, to.size, from.size
-    );
+    let title = if w.sim.spec.training.rule.is_local() && w.weight_view == WeightView::Weights {
+        format!(
+            "weights | last change (dw) {}<-{} {}x{} · v view",
+            to.name, from.name, to.size, from.size
+        )
+    } else {
+        format!(
+            "{view} {}<-{} {}x{} · [ ] projection · v view",
+            to.name, from.name, to.size, from.size
+        )
+    };
     let block = panel_block(title, focused);
     let inner = block.inner(area);
     f.render_widget(block, area);
@@ -95,6 +102,25 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, w: &Workbench, focused: bool
             None,
         )
     };
+    // Local rules: the last change (dw) beside the weights, cell for cell.
+    let beside = w.sim.spec.training.rule.is_local()
+        && w.weight_view == WeightView::Weights
+        && side.is_none()
+        && mat_area.width >= 24;
+    let (mat_area, change_area) = if beside {
+        let half = (mat_area.width - 2) / 2;
+        (
+            Rect::new(mat_area.x, mat_area.y, half, mat_area.height),
+            Some(Rect::new(
+                mat_area.x + half + 2,
+                mat_area.y,
+                half,
+                mat_area.height,
+            )),
+        )
+    } else {
+        (mat_area, None)
+    };
     let value = |i: usize, j: usize| Some(m[(i, j)]);
     let fit = fit_zoom(rows, cols, mat_area);
     w.fit_zoom.set(fit);
@@ -127,6 +153,28 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, w: &Workbench, focused: bool
     app.hits
         .borrow_mut()
         .push((placement.area, Hit::Matrix(placement)));
+    if let Some(area) = change_area {
+        match w.sim.last_change.get(proj.param) {
+            Some(dw) => {
+                let dv = |i: usize, j: usize| Some(dw[(i, j)]);
+                let g = Grid {
+                    value: &dv,
+                    scale: max_abs(dw).max(1e-12),
+                    ..grid
+                };
+                g.render(area, buf);
+            }
+            None => {
+                buf.set_stringn(
+                    area.x,
+                    area.y,
+                    "dw: after the first update",
+                    area.width as usize,
+                    Style::default().fg(Color::DarkGray),
+                );
+            }
+        }
+    }
     if let Some(side) = side {
         let fv = |i: usize, j: usize| {
             let k = i * from.shape.1 + j;
@@ -196,7 +244,17 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, w: &Workbench, focused: bool
         }
     }
     let legend_y = inner.y + inner.height.saturating_sub(2);
-    let legend = legend_line(app, scale, w, r, c, m[(r, c)], zoom);
+    let mut legend = legend_line(app, scale, w, r, c, m[(r, c)], zoom);
+    if let (Some(_), Some(dw)) = (change_area, w.sim.last_change.get(proj.param)) {
+        legend[1].spans.push(Span::styled(
+            format!(
+                "  dw {} (dw scale ±{})",
+                num(dw[(r, c)] as f64),
+                num(max_abs(dw) as f64)
+            ),
+            Style::default().fg(Color::Yellow),
+        ));
+    }
     f.render_widget(
         Paragraph::new(legend),
         Rect::new(inner.x, legend_y, inner.width, 2),
