@@ -289,7 +289,7 @@ fn the_picker_scrolls_to_keep_the_selection_in_view() {
     for _ in 0..n {
         code(&mut app, KeyCode::Down);
     }
-    let t = text(&render(&app, 100, 10));
+    let t = text(&render(&app, 100, 18));
     assert!(
         t.contains("▶ xor"),
         "the last network, selected, is shown:\n{t}"
