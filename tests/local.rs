@@ -306,7 +306,7 @@ fn bad_local_networks_say_what_is_wrong_where() {
     let e = error_of(
         r#"Network(name: "t", layers: [Layer(name: "u", size: 3)], projections: [Projection(from: "u", to: "u")])"#,
     );
-    assert!(e.contains("only an auto-associator"), "{e}");
+    assert!(e.contains("or an auto-associator"), "{e}");
 }
 
 fn pdp(args: &[&str]) -> (i32, String, String) {

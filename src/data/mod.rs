@@ -3,8 +3,10 @@
 
 mod csv;
 mod gaussian;
+mod sequence;
 /// Splits one CSV line into its fields, each with its byte offset in the line.
 pub use csv::split as split_csv_line;
+pub use sequence::{sentence_words, LAG_SYMBOLS, LETTERS};
 mod idx;
 
 use crate::error::{Diagnostic, Error, Result};
@@ -31,6 +33,9 @@ enum Targets {
     Input,
 }
 
+/// A step of a sequence made in memory: its input and, if it has one, its target.
+pub type Step = (Vec<f32>, Option<Vec<f32>>);
+
 /// A named set of patterns, each an input vector, a target vector and perhaps a class label.
 #[derive(Debug, Clone)]
 pub struct PatternSet {
@@ -48,6 +53,13 @@ pub struct PatternSet {
     names: Vec<String>,
     /// Where in the pattern file to point when the set does not fit a network.
     origin: Origin,
+    /// Sequences: (first pattern, length), in order, covering every pattern; empty when the
+    /// patterns are independent of each other.
+    pub sequences: Vec<(usize, usize)>,
+    /// Which patterns (steps) have a target; `None`: all.
+    pub has_target: Option<Vec<bool>>,
+    /// Steps repeat with this period (temporal XOR: 3): errors are reported by position in it.
+    pub period: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -77,15 +89,29 @@ impl PatternSet {
         } else {
             file.name.clone()
         };
-        match (&file.source, file.patterns.is_empty()) {
+        let written = !file.patterns.is_empty() || !file.sequences.is_empty();
+        if !file.patterns.is_empty() && !file.sequences.is_empty() {
+            return Err(src.error_at_key(
+                &root.field("sequences"),
+                "give either `patterns` or `sequences`, not both",
+            ));
+        }
+        match (&file.source, !written) {
             (Some(_), false) => Err(src.error_at_key(
                 &root.field("source"),
-                "give either `patterns` or a `source`, not both",
+                "give either `patterns` (or `sequences`) or a `source`, not both",
             )),
             (None, true) => Err(src.error_at(
                 &root,
-                "the file has no patterns: give `patterns: [...]` or a `source`",
+                "the file has no patterns: give `patterns: [...]`, `sequences: [...]` or a `source`",
             )),
+            (None, false) if !file.sequences.is_empty() => {
+                let src = std::sync::Arc::new(src);
+                let mut set = sequence::inline(&src, name, &file.sequences)?;
+                set.path = path.to_path_buf();
+                set.origin = Origin::Inline(src);
+                Ok(set)
+            }
             (None, false) => inline(name, &file, src),
             (Some(source), true) => {
                 let source = source.clone();
@@ -148,6 +174,23 @@ impl PatternSet {
                         count,
                         seed,
                     } => gaussian::load(&src, means, covariance, *count, *seed)?,
+                    DataSource::TemporalXor { bits, seed } => {
+                        sequence::temporal_xor(&src, *bits, *seed)?
+                    }
+                    DataSource::Letters { consonants, seed } => {
+                        sequence::letters(&src, *consonants, *seed)?
+                    }
+                    DataSource::Sentences { sentences, seed } => {
+                        sequence::sentences(&src, *sentences, *seed)?
+                    }
+                    DataSource::Lag { lag, count, seed } => {
+                        sequence::lag(&src, *lag, *count, *seed)?
+                    }
+                    DataSource::Text {
+                        path: text_path,
+                        unit,
+                        features,
+                    } => sequence::text(&src, text_path, *unit, features.as_ref())?,
                 };
                 set.name = name;
                 set.path = path.to_path_buf();
@@ -191,6 +234,42 @@ impl PatternSet {
         set
     }
 
+    /// A sequence set made in memory: each sequence a list of steps, each an input and an
+    /// optional target (all targets of one length).
+    pub fn from_sequences(name: &str, sequences: &[Vec<Step>]) -> PatternSet {
+        let mut set = PatternSet::empty(Path::new(name));
+        set.name = name.to_string();
+        let steps: Vec<&Step> = sequences.iter().flatten().collect();
+        set.input_size = steps.first().map_or(0, |s| s.0.len());
+        set.target_size = steps
+            .iter()
+            .find_map(|s| s.1.as_ref().map(Vec::len))
+            .unwrap_or(0);
+        set.len = steps.len();
+        let mut inputs = Vec::new();
+        let mut targets = Vec::new();
+        let mut has = Vec::new();
+        for (i, t) in &steps {
+            assert_eq!(i.len(), set.input_size);
+            inputs.extend_from_slice(i);
+            match t {
+                Some(t) => targets.extend_from_slice(t),
+                None => targets.extend(std::iter::repeat_n(0.0, set.target_size)),
+            }
+            has.push(t.is_some());
+        }
+        set.inputs = Inputs::Dense(inputs);
+        set.targets = Targets::Dense(targets);
+        set.has_target = (!has.iter().all(|&h| h)).then_some(has);
+        let mut start = 0;
+        for q in sequences {
+            set.sequences.push((start, q.len()));
+            start += q.len();
+        }
+        set.names = (1..=set.len).map(|i| format!("p{i}")).collect();
+        set
+    }
+
     fn origin_source(&self) -> &RonSource {
         match &self.origin {
             Origin::Inline(s) | Origin::Source(s) => s,
@@ -207,6 +286,16 @@ impl PatternSet {
 
     pub fn has_labels(&self) -> bool {
         self.labels.is_some()
+    }
+
+    /// Whether the patterns are steps of sequences.
+    pub fn is_sequential(&self) -> bool {
+        !self.sequences.is_empty()
+    }
+
+    /// Whether pattern (step) `i` has a target.
+    pub fn has_target(&self, i: usize) -> bool {
+        self.has_target.as_ref().is_none_or(|h| h[i])
     }
 
     /// The pattern's name: its own, or `#i` (1-based) for unnamed data.
@@ -318,6 +407,9 @@ impl PatternSet {
                 path,
                 String::new(),
             ))),
+            sequences: Vec::new(),
+            has_target: None,
+            period: None,
         }
     }
 }
@@ -449,6 +541,9 @@ fn inline(name: String, file: &PatternFile, src: RonSource) -> Result<PatternSet
         labels: labelled.then_some(labels),
         names,
         origin: Origin::Inline(std::sync::Arc::new(src)),
+        sequences: Vec::new(),
+        has_target: None,
+        period: None,
     })
 }
 

@@ -53,6 +53,24 @@ impl<'a> Mat<'a> {
         }
     }
 
+    /// Rows `start..start + rows` of a matrix (one gate's block of an LSTM layer's weights).
+    pub fn rows_of(m: &'a DMatrix<f32>, start: usize, rows: usize) -> Self {
+        let (total, cols) = m.shape();
+        assert!(
+            start + rows <= total,
+            "rows {start}..{} of {total}",
+            start + rows
+        );
+        let data = &m.as_slice()[start.min(m.len())..];
+        Mat {
+            data,
+            rows,
+            cols: if rows == 0 { 0 } else { cols },
+            rs: 1,
+            cs: total.max(1),
+        }
+    }
+
     pub fn t(self) -> Self {
         Mat {
             data: self.data,

@@ -8,6 +8,7 @@ pub mod local;
 pub mod loss;
 pub mod net;
 pub mod optim;
+pub mod recurrent;
 
 pub use backprop::{Activity, GradMode};
 pub use loss::{Correctness, PatternError};

@@ -49,9 +49,43 @@ pub struct Layer {
     pub bias: Option<usize>,
     /// Rows x columns for drawing.
     pub shape: (usize, usize),
-    /// Projections into and out of this layer (indices into `Network::projections`).
+    /// Projections into and out of this layer (indices into `Network::projections`), within
+    /// a time step.
     pub incoming: Vec<usize>,
     pub outgoing: Vec<usize>,
+    /// In time: what the layer is, and its projection to itself (Recurrent, Lstm).
+    pub kind: Kind,
+    pub recurrent: Option<usize>,
+}
+
+/// A layer's kind, resolved to indices.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Kind {
+    Dense,
+    /// A copy of layer `of` at the step before; `initial` at a sequence's first step.
+    Context {
+        of: usize,
+        initial: f32,
+    },
+    Recurrent,
+    /// LSTM cells; its matrices and bias have four blocks of rows: input gate, forget gate,
+    /// candidate, output gate (PyTorch's order).
+    Lstm {
+        forget_bias: f32,
+    },
+}
+
+/// The blocks of an LSTM layer's rows, in order.
+pub const GATES: usize = 4;
+
+impl Layer {
+    /// Rows of the layer's matrices and bias: its units, or four blocks of them for LSTM cells.
+    pub fn rows(&self) -> usize {
+        match self.kind {
+            Kind::Lstm { .. } => GATES * self.size,
+            _ => self.size,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -102,28 +136,45 @@ impl Network {
                     .unwrap_or((1, l.size)),
                 incoming: Vec::new(),
                 outgoing: Vec::new(),
+                kind: match &l.kind {
+                    crate::spec::LayerKind::Dense => Kind::Dense,
+                    crate::spec::LayerKind::Context { of, initial } => Kind::Context {
+                        of: spec.layers.iter().position(|m| &m.name == of).unwrap_or(i),
+                        initial: *initial,
+                    },
+                    crate::spec::LayerKind::Recurrent => Kind::Recurrent,
+                    crate::spec::LayerKind::Lstm => Kind::Lstm {
+                        forget_bias: l.forget_bias,
+                    },
+                },
+                recurrent: None,
             })
             .collect();
         let mut params = Vec::new();
         let mut projections = Vec::new();
         for (p, &(from, to)) in topo.ends.iter().enumerate() {
             let name = format!("{}<-{}", layers[to].name, layers[from].name);
-            let (r, c) = (layers[to].size, layers[from].size);
+            let (r, c) = (layers[to].rows(), layers[from].size);
             params.push(Param::new(name, DMatrix::zeros(r, c)));
             projections.push(Projection {
                 from,
                 to,
                 param: params.len() - 1,
             });
-            layers[from].outgoing.push(p);
-            layers[to].incoming.push(p);
+            if from == to && matches!(layers[to].kind, Kind::Recurrent | Kind::Lstm { .. }) {
+                layers[to].recurrent = Some(p);
+            } else {
+                layers[from].outgoing.push(p);
+                layers[to].incoming.push(p);
+            }
         }
         for (i, l) in spec.layers.iter().enumerate() {
             // Backprop layers have biases unless told otherwise; local rules' layers do not.
             let wants = l.bias.unwrap_or(!spec.training.rule.is_local());
-            if !topo.inputs.contains(&i) && wants {
+            let context = matches!(layers[i].kind, Kind::Context { .. });
+            if !topo.inputs.contains(&i) && !context && wants {
                 let name = format!("{}.bias", l.name);
-                params.push(Param::new(name, DMatrix::zeros(l.size, 1)));
+                params.push(Param::new(name, DMatrix::zeros(layers[i].rows(), 1)));
                 layers[i].bias = Some(params.len() - 1);
             }
         }
@@ -151,7 +202,7 @@ impl Network {
                     w.value[(r, c)] = draw_weight(&ps.init, r, c, cols, rows, &mut rng);
                 }
             }
-            if p.from == p.to {
+            if p.from == p.to && self.is_auto_associator() {
                 // An auto-associator's units do not connect to themselves.
                 w.value.fill_diagonal(0.0);
             }
@@ -160,14 +211,20 @@ impl Network {
         for (l, ls) in self.layers.iter().zip(&spec.layers) {
             if let Some(b) = l.bias {
                 let b = &mut params[b];
-                for i in 0..l.size {
+                for i in 0..l.rows() {
                     b.value[i] = match &ls.bias_init {
                         BiasInit::Zeros => 0.0,
                         BiasInit::Constant(v) => *v,
                         BiasInit::Uniform { min, max } => uniform(&mut rng, *min, *max),
                         BiasInit::Normal { mean, std } => mean + std * normal(&mut rng),
-                        BiasInit::Values(v) => v[i],
+                        BiasInit::Values(v) => v[i % v.len().max(1)],
                     };
+                }
+                if let Kind::Lstm { forget_bias } = l.kind {
+                    // The forget gate's block starts open, so cells remember at first.
+                    for i in l.size..2 * l.size {
+                        b.value[i] = forget_bias;
+                    }
                 }
                 b.clear_grad();
             }
@@ -176,7 +233,13 @@ impl Network {
 
     /// One layer with a projection to itself: its pattern is external input, and it settles.
     pub fn is_auto_associator(&self) -> bool {
-        self.projections.iter().any(|p| p.from == p.to)
+        self.layers.len() == 1 && self.projections.iter().any(|p| p.from == p.to)
+    }
+
+    /// Whether any layer carries state from one time step to the next: the network then
+    /// reads sequences.
+    pub fn in_time(&self) -> bool {
+        self.layers.iter().any(|l| l.kind != Kind::Dense)
     }
 
     pub fn is_input(&self, l: usize) -> bool {

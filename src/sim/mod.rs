@@ -5,6 +5,7 @@
 mod checkpoint;
 pub use checkpoint::read_weight_file;
 mod load;
+pub mod sequence;
 mod trainer;
 
 pub use load::LoadedNetwork;

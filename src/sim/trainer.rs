@@ -27,6 +27,16 @@ pub enum Phase {
     Forward(usize),
     /// An auto-associator's settling cycle (1-based).
     Cycle(usize),
+    /// Networks in time, at a step of the window (0-based): its inputs and context layers.
+    StepPresent(usize),
+    /// A layer's forward pass at a step.
+    StepForward(usize, usize),
+    /// One part of an LSTM layer's step.
+    Gate(usize, usize, crate::engine::recurrent::Gate),
+    /// The output's error at a step.
+    StepError(usize),
+    /// A layer's backward pass at a step (the window's last step first).
+    StepBackward(usize, usize),
     OutputError,
     Backward(usize),
     Update,
@@ -67,6 +77,10 @@ pub struct EpochReport {
     pub nvl: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vcor: Option<f64>,
+    /// Networks in time whose sequences have a structure (one length, or a period): the mean
+    /// error (pss) at each position.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_by_position: Option<Vec<f64>>,
     pub seconds: f64,
 }
 
@@ -84,7 +98,7 @@ pub struct EvalTotals {
 }
 
 impl EvalTotals {
-    fn add(&mut self, e: &PatternError) {
+    pub(super) fn add(&mut self, e: &PatternError) {
         self.patterns += 1;
         self.ndp += e.ndp as f64;
         self.nvl += e.nvl as f64;
@@ -150,21 +164,24 @@ pub struct Trainer {
     pub record_changes: bool,
     /// Per parameter, the change the last update made, when `record_changes` was on.
     pub last_change: Vec<nalgebra::DMatrix<f32>>,
-    correctness: Correctness,
-    /// This epoch's pattern order, and how many of it have been presented.
-    order: Vec<usize>,
-    pos: usize,
+    pub(super) correctness: Correctness,
+    /// This epoch's pattern order (sequences', for a network in time), and how many patterns
+    /// (steps) have been presented.
+    pub(super) order: Vec<usize>,
+    pub(super) pos: usize,
     /// The ticks of the current block, and the next to run.
-    plan: Vec<Phase>,
-    next: usize,
+    pub(super) plan: Vec<Phase>,
+    pub(super) next: usize,
     block: Vec<usize>,
     grad_mode: GradMode,
     /// Patterns left before the next update, and the update's size.
     period_left: usize,
     period_len: usize,
-    totals: EvalTotals,
-    epoch_start: Option<Instant>,
+    pub(super) totals: EvalTotals,
+    pub(super) epoch_start: Option<Instant>,
     eval_activity: Option<Activity>,
+    /// Networks in time: the window and where training stands in the sequences.
+    pub seq: Option<super::sequence::SeqRun>,
     /// Draws stochastic units and output noise (local rules), afresh from the seed each epoch.
     noise_rng: ChaCha8Rng,
 }
@@ -231,7 +248,11 @@ impl Trainer {
             epoch_start: None,
             eval_activity: None,
             noise_rng: rng_for(seed, NOISE_STREAM),
+            seq: None,
         };
+        if t.net.in_time() {
+            t.seq = Some(super::sequence::SeqRun::new(&t.net));
+        }
         t.start_epoch();
         Ok(t)
     }
@@ -268,7 +289,12 @@ impl Trainer {
     }
 
     fn start_epoch(&mut self) {
-        let n = self.train.len();
+        let n = if self.seq.is_some() {
+            super::sequence::sequences(&self.train).len()
+        } else {
+            self.train.len()
+        };
+        self.seq_start_epoch();
         self.order = match self.spec.training.order {
             Order::Sequential => (0..n).collect(),
             Order::Permuted => permutation(n, &mut rng_for(self.seed, 1 + self.epoch as u64)),
@@ -362,6 +388,54 @@ impl Trainer {
                 }
             }
             Phase::EndEpoch => format!("end of epoch {}", self.block_epoch()),
+            Phase::StepPresent(t) => {
+                let at = self.seq_offset() + t + 1;
+                match self.seq.as_ref() {
+                    Some(r) if r.window.active.first().is_some_and(|a| a.len() == 1) => {
+                        let p = r.window.patterns.get(t).map_or(0, |p| p[0]);
+                        format!("t={at} present {}", self.train.name(p))
+                    }
+                    Some(r) => format!("t={at} present {} sequences", r.block.len()),
+                    None => format!("t={at} present"),
+                }
+            }
+            Phase::StepForward(l, t) => {
+                let at = self.seq_offset() + t + 1;
+                let layer = &self.net.layers[l];
+                let mut from: Vec<String> = layer
+                    .incoming
+                    .iter()
+                    .map(|&p| name(self.net.projections[p].from).to_string())
+                    .collect();
+                if layer.recurrent.is_some() {
+                    from.push(format!("{} at t={}", name(l), at - 1));
+                }
+                format!("t={at} forward {} <- {}", name(l), from.join(", "))
+            }
+            Phase::Gate(l, t, g) => {
+                let at = self.seq_offset() + t + 1;
+                let lstms = self
+                    .net
+                    .layers
+                    .iter()
+                    .filter(|l| matches!(l.kind, crate::engine::net::Kind::Lstm { .. }))
+                    .count();
+                if lstms > 1 {
+                    format!("t={at} {} {}", name(l), g.name())
+                } else {
+                    format!("t={at} {}", g.name())
+                }
+            }
+            Phase::StepError(t) => {
+                format!(
+                    "t={} error at {}",
+                    self.seq_offset() + t + 1,
+                    name(self.net.output)
+                )
+            }
+            Phase::StepBackward(l, t) => {
+                format!("t={} backward {}", self.seq_offset() + t + 1, name(l))
+            }
         }
     }
 
@@ -473,7 +547,11 @@ impl Trainer {
     /// Runs the next tick.
     pub fn tick(&mut self) -> Result<TickReport> {
         if self.next == self.plan.len() {
-            self.begin_block();
+            if self.seq.is_some() {
+                self.seq_begin();
+            } else {
+                self.begin_block();
+            }
         }
         let phase = self.plan[self.next];
         self.next += 1;
@@ -548,7 +626,16 @@ impl Trainer {
                 );
                 report.layer = Some(l);
             }
+            Phase::StepPresent(_)
+            | Phase::StepForward(..)
+            | Phase::Gate(..)
+            | Phase::StepError(_)
+            | Phase::StepBackward(..) => {
+                report.layer = self.seq_tick(phase)?;
+            }
             Phase::Update => {
+                self.seq_before_update();
+                let t = &self.spec.training;
                 let before: Vec<_> = if self.record_changes {
                     self.params.iter().map(|p| p.value.clone()).collect()
                 } else {
@@ -585,6 +672,7 @@ impl Trainer {
                     ndp: measures.map(|m| m.0),
                     nvl: measures.map(|m| m.1),
                     vcor: measures.map(|m| m.2),
+                    error_by_position: self.seq_epoch_positions(),
                     seconds,
                 };
                 self.epoch += 1;
@@ -667,6 +755,14 @@ impl Trainer {
         set: &PatternSet,
         mut each: impl FnMut(usize, &Activity, usize),
     ) -> EvalTotals {
+        if self.seq.is_some() {
+            let correctness = Correctness::resolve(
+                self.spec.training.accuracy,
+                self.net.layers[self.net.output].activation,
+                set.has_labels(),
+            );
+            return self.seq_evaluate(set, correctness, &mut each);
+        }
         let mut act = match self.eval_activity.take() {
             Some(a) => a,
             None => Activity::new(&self.net, MAX_BLOCK),
@@ -815,6 +911,20 @@ pub struct Probe {
     pub done: usize,
     /// Stochastic units and noise, drawn the same way each time the pattern is probed.
     rng: ChaCha8Rng,
+    /// A network in time: the window of the probed sequence.
+    pub window: Option<Box<crate::engine::recurrent::Window>>,
+}
+
+/// The window step a tick of a network in time works on.
+pub fn step_of(p: Phase) -> Option<usize> {
+    match p {
+        Phase::StepPresent(t)
+        | Phase::StepForward(_, t)
+        | Phase::Gate(_, t, _)
+        | Phase::StepError(t)
+        | Phase::StepBackward(_, t) => Some(t),
+        _ => None,
+    }
 }
 
 impl Trainer {
@@ -827,13 +937,45 @@ impl Trainer {
 
     /// A probe of one pattern, no tick run yet.
     pub fn probe(&self, set: SetKind, pattern: usize) -> Probe {
-        Probe {
+        let mut probe = Probe {
             set,
             pattern,
             activity: Activity::new(&self.net, 1),
             plan: self.forward_plan(),
             done: 0,
             rng: rng_for(self.seed, PROBE_NOISE_STREAM + pattern as u64),
+            window: None,
+        };
+        if self.seq.is_some() {
+            // A network in time probes the whole sequence that holds the step.
+            if let Some(s) = self.set(set) {
+                let seqs = super::sequence::sequences(s);
+                let q = seqs
+                    .iter()
+                    .position(|&(start, n)| pattern >= start && pattern < start + n)
+                    .unwrap_or(0);
+                let len = seqs[q].1.clamp(1, super::sequence::MAX_WINDOW);
+                let mut w = crate::engine::recurrent::Window::new(&self.net, 1, len);
+                super::sequence::fill_window(&mut w, s, &seqs, &[q], 0, len);
+                probe.plan = (0..len)
+                    .flat_map(|t| super::sequence::forward_phases(&self.net, t))
+                    .collect();
+                probe.window = Some(Box::new(w));
+            }
+        }
+        probe
+    }
+
+    /// The units the network view shows: the current block's, or for a network in time, the
+    /// step of the window that the last tick worked on.
+    pub fn current(&self) -> &Activity {
+        match (&self.seq, self.last_tick()) {
+            (Some(run), Some(p)) => {
+                let t = step_of(p).unwrap_or(run.window.len.saturating_sub(1));
+                &run.window.steps[t.min(run.window.steps.len() - 1)]
+            }
+            (Some(run), None) => &run.window.steps[0],
+            _ => &self.activity,
         }
     }
 
@@ -846,6 +988,19 @@ impl Trainer {
         let Some(set) = self.set(probe.set) else {
             return phase;
         };
+        if let Some(w) = probe.window.as_mut() {
+            let c = Correctness::resolve(
+                self.spec.training.accuracy,
+                self.net.layers[self.net.output].activation,
+                set.has_labels(),
+            );
+            super::sequence::forward_tick(&self.net, &self.params, &self.spec, c, set, w, phase);
+            if let Some(t) = step_of(phase) {
+                probe.activity = w.steps[t].clone();
+            }
+            probe.done += 1;
+            return phase;
+        }
         let act = &mut probe.activity;
         match phase {
             Phase::Present => {

@@ -39,6 +39,51 @@ pub struct LayerSpec {
     /// How to draw the layer: `"28x28"` (rows x columns). Defaults to one row.
     #[serde(default)]
     pub shape: Option<String>,
+    /// What the layer is: ordinary units, a copy of another layer's last state (context
+    /// units), units with their own recurrent weights, or LSTM cells.
+    #[serde(default)]
+    pub kind: LayerKind,
+    /// LSTM cells: the forget gate's initial bias (1 keeps the cell's memory at the start).
+    #[serde(default = "forget_bias")]
+    pub forget_bias: f32,
+}
+
+fn forget_bias() -> f32 {
+    1.0
+}
+
+/// What a layer computes over time.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub enum LayerKind {
+    /// Units that compute f(W a + b) from the layers that project to them, at each time step.
+    #[default]
+    Dense,
+    /// Elman's context units: at each step, a fixed one-to-one copy of layer `of` at the step
+    /// before (`initial` at a sequence's first step). They send projections like an input
+    /// layer; no error goes back through the copy.
+    Context {
+        of: String,
+        #[serde(default = "half")]
+        initial: f32,
+    },
+    /// Units with a recurrent matrix of their own (a projection from the layer to itself):
+    /// h(t) = f(W x(t) + W_hh h(t-1) + b), trained by backpropagation through time.
+    Recurrent,
+    /// LSTM cells: input, forget and output gates and a tanh candidate, each driven by the
+    /// layers that project to it and by the cells' own last output (a projection from the
+    /// layer to itself); trained through time.
+    Lstm,
+}
+
+fn half() -> f32 {
+    0.5
+}
+
+impl LayerKind {
+    /// Whether the layer has state that one time step hands to the next.
+    pub fn is_recurrent(&self) -> bool {
+        !matches!(self, LayerKind::Dense)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -156,6 +201,9 @@ pub struct TrainingSpec {
     pub winner: Winner,
     /// An auto-associator's settling (a layer with a projection to itself).
     pub settle: SettleSpec,
+    /// Backpropagation through time: how many steps an update looks back over, and how far
+    /// a window runs before its update. `None`: the whole sequence.
+    pub window: Option<usize>,
 }
 
 /// How a competitive layer's winner is chosen.
@@ -216,6 +264,7 @@ impl Default for TrainingSpec {
             noise: 0.0,
             winner: Winner::Net,
             settle: SettleSpec::default(),
+            window: None,
         }
     }
 }
@@ -448,16 +497,29 @@ impl NetworkSpec {
             let auto_associator = matches!(self.training.rule, Rule::Hebb | Rule::Delta)
                 && self.layers.len() == 1
                 && self.projections.len() == 1;
-            if from == to && !auto_associator {
+            let recurrent = matches!(self.layers[to].kind, LayerKind::Recurrent | LayerKind::Lstm);
+            if from == to && !auto_associator && !recurrent {
                 return Err(src.error_at(
                     &p.field("to"),
                     format!(
-                        "projection from `{}` to itself: only an auto-associator (one layer, its one projection to itself, rule Hebb or Delta) has one",
+                        "projection from `{}` to itself: only a Recurrent or Lstm layer (its weights through time), or an auto-associator (one layer, rule Hebb or Delta), has one",
                         pr.from
                     ),
                 ));
             }
-            let (rows, cols) = (self.layers[to].size, self.layers[from].size);
+            if let LayerKind::Context { .. } = self.layers[to].kind {
+                return Err(src.error_at(
+                    &p.field("to"),
+                    format!("`{}` is a context layer: it copies another layer and receives no projection", pr.to),
+                ));
+            }
+            // LSTM cells take each input four times: one block of rows per gate.
+            let gates = if self.layers[to].kind == LayerKind::Lstm {
+                4
+            } else {
+                1
+            };
+            let (rows, cols) = (gates * self.layers[to].size, self.layers[from].size);
             check_weight_init(src, &p.field("init"), &pr.init, rows, cols)?;
             ends.push((from, to));
         }
@@ -472,7 +534,11 @@ impl NetworkSpec {
                 ends,
             });
         }
-        let order = topological_order(self.layers.len(), &ends).map_err(|cycle| {
+        self.validate_time(src, &ends)?;
+        // A layer's projection to itself carries its state through time, not within a step.
+        let ends_in_step: Vec<(usize, usize)> =
+            ends.iter().copied().filter(|(f, t)| f != t).collect();
+        let order = topological_order(self.layers.len(), &ends_in_step).map_err(|cycle| {
             let names: Vec<&str> = cycle
                 .iter()
                 .map(|&l| self.layers[l].name.as_str())
@@ -488,10 +554,10 @@ impl NetworkSpec {
             )
         })?;
         let sources: Vec<usize> = (0..self.layers.len())
-            .filter(|&l| !ends.iter().any(|&(_, t)| t == l))
+            .filter(|&l| !ends_in_step.iter().any(|&(_, t)| t == l))
             .collect();
         let sinks: Vec<usize> = (0..self.layers.len())
-            .filter(|&l| !ends.iter().any(|&(f, _)| f == l))
+            .filter(|&l| !ends_in_step.iter().any(|&(f, _)| f == l))
             .collect();
         let names = |ls: &[usize]| {
             ls.iter()
@@ -544,14 +610,103 @@ impl NetworkSpec {
                 check_bias_init(src, &p.field("bias_init"), &l.bias_init, l.size)?;
             }
         }
+        if self.layers[output].kind.is_recurrent() {
+            return Err(src.error_at(
+                &root.field("layers").index(output).field("kind"),
+                format!("`{}` is the output layer: give it ordinary units (leave `kind` out) and a projection from the recurrent layer", self.layers[output].name),
+            ));
+        }
+        // Context layers send like inputs, but their values are copies, not the pattern's.
+        let inputs: Vec<usize> = sources
+            .iter()
+            .copied()
+            .filter(|&l| !matches!(self.layers[l].kind, LayerKind::Context { .. }))
+            .collect();
+        if inputs.is_empty() {
+            return Err(src.error_at(&root.field("layers"), "the network has no input layer"));
+        }
         self.validate_training(src, output)?;
-        self.validate_local(src, output, &sources)?;
+        self.validate_local(src, output, &inputs)?;
         Ok(Topology {
             order,
-            inputs: sources,
+            inputs,
             output,
             ends,
         })
+    }
+
+    /// Whether any layer carries state from one time step to the next (the network then
+    /// reads sequences).
+    pub fn is_recurrent(&self) -> bool {
+        self.layers.iter().any(|l| l.kind.is_recurrent())
+    }
+
+    /// Context layers copy a layer of their size; recurrent and LSTM layers have their own
+    /// projection and are fed by another layer; networks in time learn by backpropagation.
+    fn validate_time(&self, src: &RonSource, ends: &[(usize, usize)]) -> Result<()> {
+        let root = RonPath::new();
+        for (i, l) in self.layers.iter().enumerate() {
+            let at = root.field("layers").index(i);
+            match &l.kind {
+                LayerKind::Dense => {}
+                LayerKind::Context { of, initial } => {
+                    let Some(j) = self.layers.iter().position(|m| &m.name == of) else {
+                        return Err(src.error_at(
+                            &at.field("kind"),
+                            format!(
+                                "context layer `{}` copies `{of}`, which is not a layer",
+                                l.name
+                            ),
+                        ));
+                    };
+                    if j == i
+                        || self.layers[j].size != l.size
+                        || matches!(self.layers[j].kind, LayerKind::Context { .. })
+                    {
+                        return Err(src.error_at(
+                            &at.field("kind"),
+                            format!("context layer `{}` ({} units) must copy another layer of its size that is not a context layer; `{of}` has {}", l.name, l.size, self.layers[j].size),
+                        ));
+                    }
+                    finite(src, &at.field("kind"), "the initial value", *initial)?;
+                    if l.bias == Some(true) {
+                        return Err(src.error_at(
+                            &at.field("bias"),
+                            "a context layer has no bias: it copies",
+                        ));
+                    }
+                }
+                LayerKind::Recurrent | LayerKind::Lstm => {
+                    if !ends.contains(&(i, i)) {
+                        return Err(src.error_at(
+                            &at.field("kind"),
+                            format!("`{}` is {}: give it its projection through time, Projection(from: \"{0}\", to: \"{0}\")", l.name, if l.kind == LayerKind::Lstm { "an Lstm layer" } else { "a Recurrent layer" }),
+                        ));
+                    }
+                    if !ends.iter().any(|&(f, t)| t == i && f != i) {
+                        return Err(src.error_at(
+                            &at,
+                            format!("`{}` has no input from another layer", l.name),
+                        ));
+                    }
+                }
+            }
+            finite(src, &at.field("forget_bias"), "forget_bias", l.forget_bias)?;
+        }
+        if self.is_recurrent() {
+            let t = &self.training;
+            let p = root.field("training");
+            if t.rule != Rule::Backprop {
+                return Err(src.error_at(
+                    &p.field("rule"),
+                    "networks in time learn by backpropagation (through time)",
+                ));
+            }
+            if t.window == Some(0) {
+                return Err(src.error_at(&p.field("window"), "a window needs at least one step"));
+            }
+        }
+        Ok(())
     }
 
     /// What the local rules need: one layer of weights, output functions they can use, no

@@ -21,6 +21,41 @@ pub struct PatternFile {
     /// left out.
     #[serde(default)]
     pub autoencode: bool,
+    /// Sequences written out, for networks in time; or leave empty and give a `source`.
+    #[serde(default)]
+    pub sequences: Vec<SequenceSpec>,
+}
+
+/// A sequence: its steps, in order. A network in time starts each sequence afresh (context
+/// units at their initial value, recurrent state at 0).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Sequence")]
+pub struct SequenceSpec {
+    /// Defaults to `s1`, `s2`, ... in file order.
+    #[serde(default)]
+    pub name: String,
+    pub steps: Vec<StepSpec>,
+}
+
+/// One step of a sequence: the input, and the target if there is one (no target: no error at
+/// this step).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Step")]
+pub struct StepSpec {
+    #[serde(default)]
+    pub name: String,
+    pub input: Vec<f32>,
+    #[serde(default)]
+    pub target: Option<Vec<f32>>,
+}
+
+/// How a text file is cut into symbols.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TextUnit {
+    /// Every character (line breaks as spaces).
+    Chars,
+    /// Words separated by white space.
+    Words,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -71,6 +106,44 @@ pub enum DataSource {
         name: Option<String>,
         #[serde(default)]
         limit: Option<usize>,
+    },
+    /// Elman's temporal XOR: a stream of `bits` bits made of triples (two random bits, then
+    /// their XOR); each step's target is the next bit.
+    TemporalXor {
+        bits: usize,
+        #[serde(default)]
+        seed: u64,
+    },
+    /// Elman's letters: `consonants` consonants drawn from b, d, g, each followed by its vowels
+    /// (ba, dii, guuu), as 6-bit features; each step's target is the next letter.
+    Letters {
+        consonants: usize,
+        #[serde(default)]
+        seed: u64,
+    },
+    /// Elman's simple sentences: `sentences` sentences from his 16 templates, one stream of
+    /// one-hot words (29); each step's target is the next word.
+    Sentences {
+        sentences: usize,
+        #[serde(default)]
+        seed: u64,
+    },
+    /// A long-distance dependency: `count` sequences, each a cue (A or B), `lag` distractors
+    /// (x1..x4 at random) and a probe (?); only the probe has a target: the cue.
+    Lag {
+        lag: usize,
+        count: usize,
+        #[serde(default)]
+        seed: u64,
+    },
+    /// A text file read as one stream of characters or words; each step's target is the next
+    /// symbol. Symbols are coded one-hot (in sorted order) unless `features` gives each one's
+    /// vector.
+    Text {
+        path: String,
+        unit: TextUnit,
+        #[serde(default)]
+        features: Option<std::collections::BTreeMap<String, Vec<f32>>>,
     },
     /// Points drawn from Gaussians, one per mean, all with the same covariance: pattern i is
     /// drawn around mean i mod k and labelled with it (classes `c1`, `c2`, ... unless the

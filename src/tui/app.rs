@@ -609,7 +609,7 @@ impl App {
                 Ok(String::new())
             }
             Action::NextColumn | Action::PrevColumn => {
-                let n = w.sim.activity.cols.max(1);
+                let n = w.sim.current().cols.max(1);
                 w.column = if a == Action::NextColumn {
                     (w.column + 1) % n
                 } else {

@@ -114,8 +114,8 @@ impl Workbench {
         match (&self.probe, self.test_mode) {
             (Some(p), true) => (&p.activity, 0),
             _ => (
-                &self.sim.activity,
-                self.column.min(self.sim.activity.cols.saturating_sub(1)),
+                self.sim.current(),
+                self.column.min(self.sim.current().cols.saturating_sub(1)),
             ),
         }
     }
@@ -261,7 +261,7 @@ impl Workbench {
                     self.last_phase = Some(Phase::Update);
                     last = match r {
                         Some(e) => format!("epoch {} done: loss {:.4}", e.epoch, e.loss),
-                        None => format!("block of {} done", self.sim.activity.cols),
+                        None => format!("block of {} done", self.sim.current().cols),
                     };
                 }
                 Granularity::Batch => {
@@ -280,7 +280,7 @@ impl Workbench {
                     }
                     last = format!(
                         "updated after {} patterns",
-                        self.sim.epoch_position().max(self.sim.activity.cols)
+                        self.sim.epoch_position().max(self.sim.current().cols)
                     );
                 }
                 Granularity::Epoch | Granularity::Cycle => {
@@ -288,7 +288,7 @@ impl Workbench {
                 }
             }
         }
-        self.column = self.column.min(self.sim.activity.cols.saturating_sub(1));
+        self.column = self.column.min(self.sim.current().cols.saturating_sub(1));
         Ok(last)
     }
 

@@ -16,7 +16,9 @@ pub fn tick_layer(w: &Workbench) -> Option<usize> {
     match w.last_phase? {
         Phase::Present => w.sim.net.inputs.first().copied(),
         Phase::Forward(l) | Phase::Backward(l) => Some(l),
-        Phase::OutputError | Phase::Cycle(_) => Some(w.sim.net.output),
+        Phase::OutputError | Phase::Cycle(_) | Phase::StepError(_) => Some(w.sim.net.output),
+        Phase::StepPresent(_) => w.sim.net.inputs.first().copied(),
+        Phase::StepForward(l, _) | Phase::Gate(l, _, _) | Phase::StepBackward(l, _) => Some(l),
         Phase::Update | Phase::EndEpoch => None,
     }
 }

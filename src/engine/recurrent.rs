@@ -1,0 +1,499 @@
+//! Networks in time: a window of time steps over a block of sequences (one column each),
+//! computed step by step forward and then backward from the window's last step to its first
+//! (backpropagation through time). Context layers copy a layer's state at the step before;
+//! recurrent layers add their own matrix times their last state; LSTM layers compute four
+//! gates, a cell and their output. The stepper calls these one tick at a time, and the fast
+//! path calls the very same functions in the same order.
+
+use super::activation::{self, logistic};
+use super::backprop::{self, Activity};
+use super::gemm::{gemm, Mat, MatMut};
+use super::loss::Correctness;
+use super::net::{Kind, Network, Param, GATES};
+use crate::spec::Loss;
+use nalgebra::DMatrix;
+
+/// The parts of an LSTM step, in tick order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Gate {
+    Input,
+    Forget,
+    Candidate,
+    Cell,
+    Output,
+    Hidden,
+}
+
+pub const GATE_TICKS: [Gate; 6] = [
+    Gate::Input,
+    Gate::Forget,
+    Gate::Candidate,
+    Gate::Cell,
+    Gate::Output,
+    Gate::Hidden,
+];
+
+impl Gate {
+    pub fn name(self) -> &'static str {
+        match self {
+            Gate::Input => "input gate",
+            Gate::Forget => "forget gate",
+            Gate::Candidate => "candidate",
+            Gate::Cell => "cell update",
+            Gate::Output => "output gate",
+            Gate::Hidden => "hidden output",
+        }
+    }
+
+    /// The block of rows of this gate in the layer's matrices (input, forget, candidate,
+    /// output), for the gates that have one.
+    fn block(self) -> Option<usize> {
+        match self {
+            Gate::Input => Some(0),
+            Gate::Forget => Some(1),
+            Gate::Candidate => Some(2),
+            Gate::Output => Some(3),
+            Gate::Cell | Gate::Hidden => None,
+        }
+    }
+}
+
+/// One LSTM layer at one step of a block (units x columns each).
+#[derive(Debug, Clone)]
+pub struct Cells {
+    /// The gates' activations: input, forget, candidate (tanh), output.
+    pub gates: [DMatrix<f32>; GATES],
+    /// The cell state and its tanh.
+    pub c: DMatrix<f32>,
+    pub tc: DMatrix<f32>,
+    /// The error signals of the gates' net inputs, stacked as the layer's rows (4n x columns),
+    /// and the error at the cell.
+    pub dgates: DMatrix<f32>,
+    pub dc: DMatrix<f32>,
+}
+
+impl Cells {
+    fn new(n: usize, cols: usize) -> Cells {
+        let z = || DMatrix::zeros(n, cols);
+        Cells {
+            gates: [z(), z(), z(), z()],
+            c: z(),
+            tc: z(),
+            dgates: DMatrix::zeros(GATES * n, cols),
+            dc: z(),
+        }
+    }
+}
+
+/// A window of time steps for a block of sequences.
+#[derive(Debug, Clone)]
+pub struct Window {
+    /// Per step of the window, every layer's units (one column per sequence).
+    pub steps: Vec<Activity>,
+    /// Per step, per layer: the cells of LSTM layers.
+    pub cells: Vec<Vec<Option<Cells>>>,
+    /// Steps in use.
+    pub len: usize,
+    /// The state just before the window: every layer's activation and LSTM cells (carried
+    /// from the previous window of the same sequences, or zero at their start).
+    pub before: Vec<DMatrix<f32>>,
+    pub cells_before: Vec<DMatrix<f32>>,
+    /// Per step, per column: whether the sequence has this step and whether it has a target.
+    pub active: Vec<Vec<bool>>,
+    pub has_target: Vec<Vec<bool>>,
+    /// Per step, per column: the pattern (step) index in the set, for names and errors.
+    pub patterns: Vec<Vec<usize>>,
+    /// Whether the window's first step is its sequences' first (context units then start at
+    /// their initial value).
+    pub at_start: bool,
+}
+
+impl Window {
+    pub fn new(net: &Network, cols: usize, capacity: usize) -> Window {
+        let lstm = |l: usize| matches!(net.layers[l].kind, Kind::Lstm { .. });
+        let step_cells = || {
+            (0..net.layers.len())
+                .map(|l| lstm(l).then(|| Cells::new(net.layers[l].size, cols)))
+                .collect::<Vec<_>>()
+        };
+        Window {
+            steps: (0..capacity).map(|_| Activity::new(net, cols)).collect(),
+            cells: (0..capacity).map(|_| step_cells()).collect(),
+            len: 0,
+            before: net
+                .layers
+                .iter()
+                .map(|l| DMatrix::zeros(l.size, cols))
+                .collect(),
+            cells_before: net
+                .layers
+                .iter()
+                .map(|l| DMatrix::zeros(l.size, cols))
+                .collect(),
+            active: vec![vec![false; cols]; capacity],
+            has_target: vec![vec![false; cols]; capacity],
+            patterns: vec![vec![0; cols]; capacity],
+            at_start: true,
+        }
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.steps.len()
+    }
+
+    /// Layer `l`'s activation at window step `t - 1` (the state before `t`).
+    fn prev(&self, l: usize, t: usize) -> &DMatrix<f32> {
+        if t == 0 {
+            &self.before[l]
+        } else {
+            &self.steps[t - 1].activation[l]
+        }
+    }
+
+    fn prev_cells(&self, l: usize, t: usize) -> &DMatrix<f32> {
+        if t == 0 {
+            &self.cells_before[l]
+        } else {
+            &self.cells[t - 1][l]
+                .as_ref()
+                .expect("an LSTM layer has cells")
+                .c
+        }
+    }
+
+    /// Hands the window's last state on to the next window of the same sequences.
+    pub fn carry(&mut self) {
+        if self.len == 0 {
+            return;
+        }
+        let last = self.len - 1;
+        for l in 0..self.before.len() {
+            self.before[l].copy_from(&self.steps[last].activation[l]);
+            if let Some(c) = &self.cells[last][l] {
+                self.cells_before[l].copy_from(&c.c);
+            }
+        }
+        self.at_start = false;
+    }
+
+    /// Starts new sequences: no state carried.
+    pub fn restart(&mut self) {
+        self.before.iter_mut().for_each(|m| m.fill(0.0));
+        self.cells_before.iter_mut().for_each(|m| m.fill(0.0));
+        self.at_start = true;
+    }
+}
+
+/// The sequence block's inputs at step `t` are already in `steps[t]` (the stepper presents
+/// them); this fills the context layers: a copy of the layer they copy at the step before, or
+/// their initial value at a sequence's first step.
+pub fn present_contexts(net: &Network, w: &mut Window, t: usize) {
+    for (l, layer) in net.layers.iter().enumerate() {
+        if let Kind::Context { of, initial } = layer.kind {
+            let cols = w.steps[t].cols;
+            let rows = layer.size;
+            let fresh = t == 0 && w.at_start;
+            let value: Vec<f32> = if fresh {
+                vec![initial; rows * cols]
+            } else {
+                w.prev(of, t).as_slice()[..rows * cols].to_vec()
+            };
+            w.steps[t].activation[l].as_mut_slice()[..rows * cols].copy_from_slice(&value);
+        }
+    }
+}
+
+/// Layer `l`'s forward pass at window step `t` (not for LSTM layers: see `gate`).
+pub fn forward(net: &Network, params: &[Param], w: &mut Window, l: usize, t: usize) {
+    let layer = &net.layers[l];
+    match layer.kind {
+        Kind::Dense => backprop::forward(net, params, l, &mut w.steps[t]),
+        Kind::Recurrent => {
+            // z = W x + b as for any layer, plus W_hh h(t-1); then f.
+            let n = w.steps[t].cols;
+            let rows = layer.size;
+            let mut z = std::mem::replace(&mut w.steps[t].net_input[l], DMatrix::zeros(0, 0));
+            net_input(net, params, &w.steps[t], l, 0, rows, &mut z);
+            let rec = &params[net.projections[layer
+                .recurrent
+                .expect("a recurrent layer has its projection")]
+            .param]
+                .value;
+            gemm(
+                1.0,
+                Mat::of(rec),
+                Mat::cols(w.prev(l, t), n),
+                1.0,
+                MatMut::cols(&mut z, n),
+            );
+            activation::forward(
+                layer.activation,
+                &z.as_slice()[..rows * n],
+                &mut w.steps[t].activation[l].as_mut_slice()[..rows * n],
+                rows,
+            );
+            w.steps[t].net_input[l] = z;
+        }
+        Kind::Context { .. } | Kind::Lstm { .. } => {}
+    }
+}
+
+/// The net input of rows `start..start + rows` of layer `l` from the layers projecting to it
+/// within the step, plus its bias: into `z` (rows x columns).
+fn net_input(
+    net: &Network,
+    params: &[Param],
+    act: &Activity,
+    l: usize,
+    start: usize,
+    rows: usize,
+    z: &mut DMatrix<f32>,
+) {
+    let layer = &net.layers[l];
+    let n = act.cols;
+    let zs = &mut z.as_mut_slice()[..rows * n];
+    match layer.bias {
+        Some(b) => {
+            let bias = &params[b].value.as_slice()[start..start + rows];
+            for col in zs.chunks_exact_mut(rows) {
+                col.copy_from_slice(bias);
+            }
+        }
+        None => zs.fill(0.0),
+    }
+    for &p in &layer.incoming {
+        let proj = &net.projections[p];
+        let wm = &params[proj.param].value;
+        gemm(
+            1.0,
+            Mat::rows_of(wm, start, rows),
+            Mat::cols(&act.activation[proj.from], n),
+            1.0,
+            MatMut::cols(z, n),
+        );
+    }
+}
+
+/// One part of an LSTM layer's step: a gate's net input (from the inputs and the cells' last
+/// output) and activation, the cell update c = f c(t-1) + i g, or the output h = o tanh(c).
+pub fn gate(net: &Network, params: &[Param], w: &mut Window, l: usize, t: usize, g: Gate) {
+    let layer = &net.layers[l];
+    let n = w.steps[t].cols;
+    let rows = layer.size;
+    match g.block() {
+        Some(k) => {
+            let mut z = DMatrix::zeros(rows, n);
+            net_input(net, params, &w.steps[t], l, k * rows, rows, &mut z);
+            let rec = &params
+                [net.projections[layer.recurrent.expect("an LSTM layer has its projection")].param]
+                .value;
+            gemm(
+                1.0,
+                Mat::rows_of(rec, k * rows, rows),
+                Mat::cols(w.prev(l, t), n),
+                1.0,
+                MatMut::of(&mut z),
+            );
+            let cells = w.cells[t][l].as_mut().expect("an LSTM layer has cells");
+            let out = &mut cells.gates[k];
+            for (o, &v) in out.as_mut_slice().iter_mut().zip(z.as_slice()) {
+                *o = if g == Gate::Candidate {
+                    v.tanh()
+                } else {
+                    logistic(v)
+                };
+            }
+        }
+        None if g == Gate::Cell => {
+            let prev = w.prev_cells(l, t).clone();
+            let cells = w.cells[t][l].as_mut().expect("an LSTM layer has cells");
+            let [i, f, gg, _] = &cells.gates;
+            for k in 0..rows * n {
+                let c = f.as_slice()[k] * prev.as_slice()[k] + i.as_slice()[k] * gg.as_slice()[k];
+                cells.c.as_mut_slice()[k] = c;
+                cells.tc.as_mut_slice()[k] = c.tanh();
+            }
+            // The net input shown for the layer is its cell state.
+            w.steps[t].net_input[l].as_mut_slice()[..rows * n].copy_from_slice(cells.c.as_slice());
+        }
+        None => {
+            let cells = w.cells[t][l].as_ref().expect("an LSTM layer has cells");
+            let h = &mut w.steps[t].activation[l].as_mut_slice()[..rows * n];
+            for (k, hk) in h.iter_mut().enumerate() {
+                *hk = cells.gates[3].as_slice()[k] * cells.tc.as_slice()[k];
+            }
+        }
+    }
+}
+
+/// The output's error at step `t`, kept only for sequences that have a target there.
+pub fn output_error(net: &Network, loss: Loss, correctness: Correctness, w: &mut Window, t: usize) {
+    let act = &mut w.steps[t];
+    backprop::output_error(net, loss, correctness, act);
+    let rows = net.layers[net.output].size;
+    for c in 0..act.cols {
+        if !(w.active[t][c] && w.has_target[t][c]) {
+            act.errors[c] = Default::default();
+            act.delta[net.output].as_mut_slice()[c * rows..(c + 1) * rows].fill(0.0);
+        }
+    }
+}
+
+/// The error signal a layer's outgoing projections send back to it at step `t` (before
+/// its own derivative): the sum of W^T delta over the layers it projects to.
+fn from_above(
+    net: &Network,
+    params: &[Param],
+    w: &Window,
+    l: usize,
+    t: usize,
+    out: &mut DMatrix<f32>,
+) {
+    let n = w.steps[t].cols;
+    out.fill(0.0);
+    for &p in &net.layers[l].outgoing {
+        let proj = &net.projections[p];
+        let delta = match &w.cells[t][proj.to] {
+            Some(cells) => &cells.dgates,
+            None => &w.steps[t].delta[proj.to],
+        };
+        gemm(
+            1.0,
+            Mat::of(&params[proj.param].value).t(),
+            Mat::cols(delta, n),
+            1.0,
+            MatMut::cols(out, n),
+        );
+    }
+}
+
+/// Layer `l`'s error signal at window step `t` (the output's comes from its error), then the
+/// gradients of its projections and bias at that step, added to what the window has summed.
+/// What flows back through time stops at the window's last step.
+pub fn backward(
+    net: &Network,
+    params: &mut [Param],
+    w: &mut Window,
+    l: usize,
+    t: usize,
+    scale: f32,
+) {
+    let layer = &net.layers[l];
+    let n = w.steps[t].cols;
+    let rows = layer.size;
+    let next = t + 1 < w.len;
+    if l != net.output {
+        let mut d = DMatrix::zeros(rows, n);
+        from_above(net, params, w, l, t, &mut d);
+        let rec = layer
+            .recurrent
+            .map(|p| params[net.projections[p].param].value.clone());
+        match layer.kind {
+            Kind::Lstm { .. } => {
+                // dh = from above + U^T dgates(t+1); dc = dh o (1 - tanh^2 c) + dc(t+1) f(t+1).
+                if next {
+                    let dg_next = &w.cells[t + 1][l].as_ref().expect("cells").dgates;
+                    gemm(
+                        1.0,
+                        Mat::of(rec.as_ref().expect("recurrent")).t(),
+                        Mat::of(dg_next),
+                        1.0,
+                        MatMut::of(&mut d),
+                    );
+                }
+                let (dc_next, f_next) = match (next, w.cells.get(t + 1).and_then(|c| c[l].as_ref()))
+                {
+                    (true, Some(c)) => (Some(c.dc.clone()), Some(c.gates[1].clone())),
+                    _ => (None, None),
+                };
+                let prev_c = w.prev_cells(l, t).clone();
+                let cells = w.cells[t][l].as_mut().expect("cells");
+                for k in 0..rows * n {
+                    let (i, f, g, o) = (
+                        cells.gates[0].as_slice()[k],
+                        cells.gates[1].as_slice()[k],
+                        cells.gates[2].as_slice()[k],
+                        cells.gates[3].as_slice()[k],
+                    );
+                    let tc = cells.tc.as_slice()[k];
+                    let dh = d.as_slice()[k];
+                    let mut dc = dh * o * (1.0 - tc * tc);
+                    if let (Some(dcn), Some(fnx)) = (&dc_next, &f_next) {
+                        dc += dcn.as_slice()[k] * fnx.as_slice()[k];
+                    }
+                    cells.dc.as_mut_slice()[k] = dc;
+                    let (r, c) = (k % rows, k / rows);
+                    let dg = &mut cells.dgates;
+                    dg[(r, c)] = dc * g * i * (1.0 - i);
+                    dg[(rows + r, c)] = dc * prev_c.as_slice()[k] * f * (1.0 - f);
+                    dg[(2 * rows + r, c)] = dc * i * (1.0 - g * g);
+                    dg[(3 * rows + r, c)] = dh * tc * o * (1.0 - o);
+                }
+            }
+            _ => {
+                if let (true, Some(rec)) = (next, &rec) {
+                    let dn = w.steps[t + 1].delta[l].clone();
+                    gemm(
+                        1.0,
+                        Mat::of(rec).t(),
+                        Mat::cols(&dn, n),
+                        1.0,
+                        MatMut::of(&mut d),
+                    );
+                }
+                let act = &w.steps[t];
+                let z = &act.net_input[l].as_slice()[..rows * n];
+                let a = &act.activation[l].as_slice()[..rows * n];
+                for (k, dk) in d.as_mut_slice().iter_mut().enumerate() {
+                    *dk *= activation::derivative(layer.activation, z[k], a[k]);
+                }
+                w.steps[t].delta[l].as_mut_slice()[..rows * n].copy_from_slice(d.as_slice());
+            }
+        }
+    }
+    gradients(net, params, w, l, t, scale);
+}
+
+/// grad -= scale * delta x^T for each projection into `l` at step `t` (the recurrent one
+/// with the layer's state at the step before), and the bias's the sum of the deltas.
+fn gradients(net: &Network, params: &mut [Param], w: &Window, l: usize, t: usize, scale: f32) {
+    let layer = &net.layers[l];
+    let n = w.steps[t].cols;
+    let delta = match &w.cells[t][l] {
+        Some(c) => &c.dgates,
+        None => &w.steps[t].delta[l],
+    };
+    for &p in &layer.incoming {
+        let proj = &net.projections[p];
+        let param = &mut params[proj.param];
+        gemm(
+            -scale,
+            Mat::cols(delta, n),
+            Mat::cols(&w.steps[t].activation[proj.from], n).t(),
+            1.0,
+            MatMut::of(&mut param.grad),
+        );
+        param.grad_columns = None;
+    }
+    if let Some(p) = layer.recurrent {
+        let param = &mut params[net.projections[p].param];
+        gemm(
+            -scale,
+            Mat::cols(delta, n),
+            Mat::cols(w.prev(l, t), n).t(),
+            1.0,
+            MatMut::of(&mut param.grad),
+        );
+        param.grad_columns = None;
+    }
+    if let Some(b) = layer.bias {
+        let rows = layer.rows();
+        let g = params[b].grad.as_mut_slice();
+        for col in delta.as_slice()[..rows * n].chunks_exact(rows) {
+            for (gi, &v) in g.iter_mut().zip(col) {
+                *gi -= scale * v;
+            }
+        }
+        params[b].grad_columns = None;
+    }
+}

@@ -1,0 +1,259 @@
+//! Networks in time: gradients through time against finite differences for recurrent, LSTM
+//! and simple recurrent (context) layers; ticks in time; the exercises' claims; files.
+
+mod common;
+
+use pdp::data::PatternSet;
+use pdp::sim::{LoadedNetwork, Phase, Trainer};
+use std::path::Path;
+
+fn seq_trainer(text: &str, set: PatternSet) -> Trainer {
+    let loaded = LoadedNetwork::from_parts(Path::new("t.ron"), text.to_string(), Some(set), None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    Trainer::from_loaded(loaded).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn h(i: usize, j: usize, salt: usize) -> f32 {
+    common::hash01(i, j, salt)
+}
+
+/// Two sequences of different lengths, some steps without targets.
+fn sequences(inputs: usize, outputs: usize, one_hot: bool) -> PatternSet {
+    let step = |q: usize, t: usize, target: bool| {
+        let x: Vec<f32> = (0..inputs).map(|i| h(q * 10 + t, i, 1)).collect();
+        let y = target.then(|| {
+            if one_hot {
+                let k = (q + t) % outputs;
+                (0..outputs)
+                    .map(|i| if i == k { 1.0 } else { 0.0 })
+                    .collect()
+            } else {
+                (0..outputs)
+                    .map(|i| 0.5 + 0.4 * h(q * 10 + t, i, 2))
+                    .collect()
+            }
+        });
+        (x, y)
+    };
+    PatternSet::from_sequences(
+        "s",
+        &[
+            vec![
+                step(0, 0, true),
+                step(0, 1, false),
+                step(0, 2, true),
+                step(0, 3, true),
+            ],
+            vec![step(1, 0, false), step(1, 1, true), step(1, 2, true)],
+        ],
+    )
+}
+
+/// The loss the gradients belong to: half the tss (the handbook's convention) or the summed
+/// cross-entropy.
+fn loss(t: &mut Trainer) -> f64 {
+    let set = t.train.clone();
+    let ce = t.spec.training.loss == pdp::spec::Loss::CrossEntropy;
+    let totals = t.evaluate(&set, |_, _, _| {});
+    if ce {
+        totals.loss_sum
+    } else {
+        totals.sse / 2.0
+    }
+}
+
+/// Runs the ticks of the first update's window and returns every parameter's gradient.
+fn gradients(t: &mut Trainer) -> Vec<Vec<f32>> {
+    loop {
+        let r = t.tick().unwrap();
+        if t.timeline().0.get(t.timeline().1) == Some(&Phase::Update) {
+            break;
+        }
+        assert!(!r.weights_changed);
+    }
+    t.params
+        .iter()
+        .map(|p| p.grad.iter().copied().collect())
+        .collect()
+}
+
+fn check_gradients(text: &str, set: PatternSet) {
+    let mut t = seq_trainer(text, set);
+    let g = gradients(&mut t.clone());
+    // f32 losses: a step of 1e-2 keeps rounding in the differences below the third-order
+    // error.
+    let eps = 1e-2f32;
+    let mut worst = 0.0f64;
+    for (pi, grads) in g.iter().enumerate() {
+        for (k, &grad) in grads.iter().enumerate() {
+            let orig = t.params[pi].value.as_slice()[k];
+            t.params[pi].value.as_mut_slice()[k] = orig + eps;
+            let up = loss(&mut t);
+            t.params[pi].value.as_mut_slice()[k] = orig - eps;
+            let down = loss(&mut t);
+            t.params[pi].value.as_mut_slice()[k] = orig;
+            let fd = (up - down) / (2.0 * eps as f64);
+            let err = (fd - grad as f64).abs() / (fd.abs() + grad.abs() as f64).max(1e-2);
+            worst = worst.max(err);
+            assert!(
+                err < 2e-2,
+                "{}[{k}]: analytic {} vs finite differences {fd}",
+                t.params[pi].name,
+                grad
+            );
+        }
+    }
+    assert!(worst < 2e-2);
+}
+
+#[test]
+fn recurrent_layers_backpropagate_through_time() {
+    let text = r#"Network(name: "rnn", layers: [
+            Layer(name: "x", size: 3),
+            Layer(name: "h", size: 4, kind: Recurrent, activation: Tanh, bias_init: Uniform(min: -0.5, max: 0.5)),
+            Layer(name: "y", size: 2),
+        ],
+        projections: [
+            Projection(from: "x", to: "h"),
+            Projection(from: "h", to: "h", init: Uniform(min: -0.8, max: 0.8)),
+            Projection(from: "h", to: "y"),
+        ],
+        training: Training(update: Batch(2)))"#;
+    check_gradients(text, sequences(3, 2, false));
+}
+
+#[test]
+fn lstm_layers_backpropagate_through_time() {
+    let text = r#"Network(name: "lstm", layers: [
+            Layer(name: "x", size: 3),
+            Layer(name: "cells", size: 4, kind: Lstm, bias_init: Uniform(min: -0.5, max: 0.5)),
+            Layer(name: "y", size: 3, activation: Softmax),
+        ],
+        projections: [
+            Projection(from: "x", to: "cells", init: Uniform(min: -0.8, max: 0.8)),
+            Projection(from: "cells", to: "cells", init: Uniform(min: -0.8, max: 0.8)),
+            Projection(from: "cells", to: "y"),
+        ],
+        training: Training(loss: CrossEntropy, reduction: Sum, update: Batch(2)))"#;
+    check_gradients(text, sequences(3, 3, true));
+}
+
+#[test]
+fn two_recurrent_layers_and_a_window_over_the_whole_sequence() {
+    let text = r#"Network(name: "deep", layers: [
+            Layer(name: "x", size: 2),
+            Layer(name: "h1", size: 3, kind: Recurrent, activation: Tanh),
+            Layer(name: "h2", size: 3, kind: Lstm),
+            Layer(name: "y", size: 2),
+        ],
+        projections: [
+            Projection(from: "x", to: "h1"),
+            Projection(from: "h1", to: "h1"),
+            Projection(from: "h1", to: "h2"),
+            Projection(from: "h2", to: "h2"),
+            Projection(from: "h2", to: "y"),
+            Projection(from: "x", to: "y"),
+        ],
+        training: Training(update: Batch(2)))"#;
+    check_gradients(text, sequences(2, 2, false));
+}
+
+#[test]
+fn context_layers_learn_each_step_with_the_copy_held_fixed() {
+    // With a target only at each sequence's first step, the context holds its initial value
+    // there, and the step's gradient is the whole loss's.
+    let set = PatternSet::from_sequences(
+        "s",
+        &[
+            vec![(vec![0.2, -0.4], Some(vec![0.9])), (vec![0.7, 0.1], None)],
+            vec![(vec![-0.3, 0.5], Some(vec![0.1])), (vec![0.0, 0.9], None)],
+        ],
+    );
+    let text = r#"Network(name: "srn", layers: [
+            Layer(name: "x", size: 2),
+            Layer(name: "c", size: 3, kind: Context(of: "h", initial: 0.5)),
+            Layer(name: "h", size: 3),
+            Layer(name: "y", size: 1),
+        ],
+        projections: [Projection(from: "x", to: "h"), Projection(from: "c", to: "h"), Projection(from: "h", to: "y")],
+        training: Training(update: Epoch))"#;
+    check_gradients(text, set);
+    // The context at a step is the hidden layer at the step before, exactly.
+    let set = PatternSet::from_sequences(
+        "s",
+        &[vec![
+            (vec![0.2, -0.4], Some(vec![0.9])),
+            (vec![0.7, 0.1], Some(vec![0.2])),
+            (vec![0.1, 0.1], Some(vec![0.5])),
+        ]],
+    );
+    let mut t = seq_trainer(text, set.clone());
+    t.spec.training.window = Some(3);
+    let mut hidden = Vec::new();
+    let mut context = Vec::new();
+    t.evaluate(&set, |_, act, c| {
+        hidden.push(act.column(&act.activation, 2, c).to_vec());
+        context.push(act.column(&act.activation, 1, c).to_vec());
+    });
+    assert_eq!(context[0], vec![0.5; 3]);
+    assert_eq!(context[1], hidden[0]);
+    assert_eq!(context[2], hidden[1]);
+}
+
+#[test]
+fn lstm_ticks_name_each_gate_at_each_step() {
+    let text = r#"Network(name: "lstm", layers: [
+            Layer(name: "x", size: 3), Layer(name: "cells", size: 4, kind: Lstm), Layer(name: "y", size: 2),
+        ],
+        projections: [Projection(from: "x", to: "cells"), Projection(from: "cells", to: "cells"), Projection(from: "cells", to: "y")],
+        training: Training(update: Pattern))"#;
+    let mut t = seq_trainer(text, sequences(3, 2, false));
+    let mut names = Vec::new();
+    for _ in 0..40 {
+        let r = t.tick().unwrap();
+        names.push(t.describe(r.phase));
+    }
+    assert_eq!(
+        names[..9],
+        [
+            "t=1 present p1",
+            "t=1 input gate",
+            "t=1 forget gate",
+            "t=1 candidate",
+            "t=1 cell update",
+            "t=1 output gate",
+            "t=1 hidden output",
+            "t=1 forward y <- cells",
+            "t=1 error at y",
+        ]
+    );
+    assert_eq!(names[9], "t=2 present p2");
+    // Four steps forward (9 ticks each), then backward from t=4 to t=1, then the update.
+    assert_eq!(names[36], "t=4 backward y");
+    assert_eq!(names[37], "t=4 backward cells");
+    assert_eq!(names[38], "t=3 backward y");
+    // The forget gate's bias starts at 1.
+    let b = t.net.layers[1].bias.unwrap();
+    let fresh = seq_trainer(text, sequences(3, 2, false));
+    assert_eq!(fresh.params[b].value.as_slice()[4..8], [1.0; 4]);
+}
+
+#[test]
+fn ticks_and_the_fast_path_give_the_same_bits() {
+    let text = r#"Network(name: "lstm", layers: [
+            Layer(name: "x", size: 3), Layer(name: "cells", size: 5, kind: Lstm), Layer(name: "y", size: 2),
+        ],
+        projections: [Projection(from: "x", to: "cells"), Projection(from: "cells", to: "cells"), Projection(from: "cells", to: "y")],
+        training: Training(update: Batch(2), optimizer: Sgd(momentum: 0.5), lrate: 0.3, window: 2))"#;
+    let mut a = seq_trainer(text, sequences(3, 2, false));
+    let mut b = a.clone();
+    a.train_epochs(3, |_| {}).unwrap();
+    for _ in 0..3 {
+        loop {
+            if b.tick().unwrap().epoch.is_some() {
+                break;
+            }
+        }
+    }
+    assert_eq!(common::param_bits(&a), common::param_bits(&b));
+}
