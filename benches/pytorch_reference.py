@@ -1,6 +1,9 @@
 """PyTorch (CPU, one thread) on the networks that `cargo bench` times, for side-by-side ratios.
 
-Run from the repository root:  python3 benches/pytorch_reference.py [--skip-per-pattern]
+Run from the repository root:  python3 benches/pytorch_reference.py [--skip-per-pattern] [--time]
+With --time, only the networks in time: one epoch of Elman's letters SRN trained at every step
+(nn.RNN, 6-20-6, the state carried and cut after each step) and one epoch of an LSTM with 64
+cells on 256 sequences of 50 steps in batches of 16 (nn.LSTM, 7 inputs, 2 outputs).
 Prints seconds for: one MNIST epoch in batches of 32 (SGD lrate 0.01), one MNIST epoch with
 an update after every pattern, and 1,000 epochs of per-pattern XOR (2-2-1 logistic, summed
 squared error, lrate 0.5, momentum 0.9). Needs `pip install torch numpy`.
@@ -69,8 +72,66 @@ def xor_per_pattern(epochs=1000):
     return time.perf_counter() - t0
 
 
+def srn_letters_epoch(steps=2985):
+    """Elman's letters: 6 features in, 20 hidden (tanh, nn.RNN), 6 logistic out, summed squared
+    error, an update after every step (lrate 0.1, momentum 0.9), the state carried from step
+    to step but cut from the graph, as an SRN's context copy is."""
+    rng = np.random.default_rng(1)
+    feats = np.array([[1, 0, 1, 0, 0, 1], [1, 0, 1, 1, 0, 1], [1, 0, 1, 0, 1, 1],
+                      [0, 1, 0, 0, 1, 1], [0, 1, 0, 1, 0, 1], [0, 1, 0, 1, 1, 1]], np.float32)
+    stream = []
+    while len(stream) < steps + 1:
+        c = int(rng.integers(3))
+        stream += [c] + [c + 3] * (c + 1)
+    x = torch.from_numpy(feats[stream[:steps]]).unsqueeze(1).unsqueeze(1)
+    y = torch.from_numpy(feats[stream[1:steps + 1]]).unsqueeze(1)
+    rnn = torch.nn.RNN(6, 20)
+    out = torch.nn.Linear(20, 6)
+    opt = torch.optim.SGD(list(rnn.parameters()) + list(out.parameters()), lr=0.1, momentum=0.9)
+    h = torch.full((1, 1, 20), 0.5)
+    t0 = time.perf_counter()
+    for t in range(steps):
+        opt.zero_grad()
+        o, h = rnn(x[t], h.detach())
+        loss = 0.5 * ((torch.sigmoid(out(o[0])) - y[t]) ** 2).sum()
+        loss.backward()
+        opt.step()
+    return time.perf_counter() - t0
+
+
+def lstm_epoch(sequences=256, steps=50, batch=16, cells=64):
+    """64 LSTM cells on sequences of 50 steps of 7 one-hot symbols, 2 softmax outputs at the
+    last step, cross-entropy, SGD lrate 0.1, batches of 16: backpropagation through each whole
+    sequence."""
+    rng = np.random.default_rng(1)
+    sym = rng.integers(2, 6, size=(sequences, steps))
+    cue = rng.integers(0, 2, size=sequences)
+    sym[:, 0] = cue
+    sym[:, -1] = 6
+    x = torch.nn.functional.one_hot(torch.from_numpy(sym), 7).float()
+    y = torch.from_numpy(cue)
+    lstm = torch.nn.LSTM(7, cells, batch_first=True)
+    out = torch.nn.Linear(cells, 2)
+    opt = torch.optim.SGD(list(lstm.parameters()) + list(out.parameters()), lr=0.1)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    t0 = time.perf_counter()
+    for i in range(0, sequences, batch):
+        opt.zero_grad()
+        h, _ = lstm(x[i:i + batch])
+        loss = loss_fn(out(h[:, -1]), y[i:i + batch])
+        loss.backward()
+        opt.step()
+    return time.perf_counter() - t0
+
+
 if __name__ == "__main__":
     print(f"torch {torch.__version__}, threads {torch.get_num_threads()}")
+    if "--time" in sys.argv:
+        for _ in range(2):  # the first run warms up
+            srn, lstm = srn_letters_epoch(), lstm_epoch()
+        print(f"srn letters epoch, update every step: {srn:.3f} s")
+        print(f"lstm 64 cells, 256 sequences of 50 steps, batches of 16: {lstm:.3f} s")
+        sys.exit(0)
     xtr, ytr = mnist("train")
     xte, yte = mnist("t10k")
     s, a = mnist_epoch(32, xtr, ytr, xte, yte)

@@ -257,3 +257,273 @@ fn ticks_and_the_fast_path_give_the_same_bits() {
     }
     assert_eq!(common::param_bits(&a), common::param_bits(&b));
 }
+
+fn check(cs: Vec<pdp::claims::Claim>) {
+    for c in cs {
+        println!("{} | {}", c.text, c.detail);
+        assert!(c.holds, "{}: {}", c.text, c.detail);
+    }
+}
+
+fn networks() -> std::path::PathBuf {
+    common::root().join("networks")
+}
+
+#[test]
+fn letters_exercise() {
+    check(pdp::claims::time::letters(&networks()).unwrap());
+}
+
+#[test]
+fn temporal_xor_exercise() {
+    check(pdp::claims::time::temporal_xor(&networks()).unwrap());
+}
+
+#[test]
+fn sentences_exercise() {
+    check(pdp::claims::time::sentences(&networks()).unwrap());
+}
+
+#[test]
+fn long_distance_exercise() {
+    check(pdp::claims::time::long_distance(&networks()).unwrap());
+}
+
+fn app(name: &str) -> pdp::tui::app::App {
+    let screen = pdp::tui::open_screen(&common::network(name), None).unwrap();
+    pdp::tui::app::App::new(
+        screen,
+        pdp::tui::keys::KeyMap::default(),
+        pdp::tui::colour::ColourMode::TrueColor,
+    )
+}
+
+#[test]
+fn the_workbench_shows_steps_the_context_beside_its_layer_and_the_time_view() {
+    let mut a = app("letters");
+    for _ in 0..3 {
+        common::key(&mut a, 't');
+    }
+    let t = common::text(&common::render(&a, 140, 40));
+    assert!(t.contains("t=1 forward hidden <- input, context"), "{t}");
+    let row = t
+        .lines()
+        .find(|l| l.contains("context (copy of hidden at t-1)"))
+        .unwrap();
+    assert!(
+        row.contains("hidden logistic"),
+        "the context beside the layer it copies: {row}"
+    );
+    common::key(&mut a, 'y');
+    let t = common::text(&common::render(&a, 140, 40));
+    assert!(
+        t.contains("time · output over t=1..1"),
+        "the selection follows the tick: {t}"
+    );
+    // Through a few windows: the error at each recent step is plotted.
+    common::command(&mut a, "step pattern 30");
+    let t = common::text(&common::render(&a, 140, 40));
+    assert!(t.contains("pss by step"), "{t}");
+    // An LSTM's time view shows its gates and cell over the steps.
+    let mut a = app("lag-lstm");
+    for _ in 0..5 {
+        common::key(&mut a, 't');
+    }
+    assert_eq!(a.message.as_ref().unwrap().text, "tick: t=1 cell update");
+    common::command(&mut a, "do time_view");
+    let t = common::text(&common::render(&a, 140, 50));
+    for part in [
+        "input gate",
+        "forget gate",
+        "candidate",
+        "output gate",
+        "cell state",
+        "output h",
+    ] {
+        assert!(t.contains(part), "{part}\n{t}");
+    }
+    // Test mode runs a whole sequence forward, step by step.
+    common::key(&mut a, 'm');
+    common::command(&mut a, "present test #14");
+    let w = a.workbench().unwrap();
+    let probe = w.probe.as_ref().unwrap();
+    assert_eq!(
+        probe.plan.len(),
+        14 * 9,
+        "14 steps of present, 6 gate ticks, output, error"
+    );
+    assert!(
+        a.message.as_ref().unwrap().text.contains("presented ?"),
+        "{:?}",
+        a.message
+    );
+}
+
+fn pdp(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(common::pdp_binary())
+        .args(args)
+        .current_dir(common::root())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_command_line_reports_steps_and_positions() {
+    let (code, out, err) = pdp(&[
+        "train",
+        "networks/temporal-xor.ron",
+        "--epochs",
+        "2",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let last: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+    assert_eq!(
+        last["error_by_position"].as_array().unwrap().len(),
+        3,
+        "{last}"
+    );
+    let (code, out, _) = pdp(&["train", "networks/temporal-xor.ron", "--epochs", "1"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("error by position"), "{out}");
+    let (code, out, _) = pdp(&["eval", "networks/lag-lstm.ron", "--json"]);
+    assert_eq!(code, 0);
+    let rows: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows[0]["sequence"], 1);
+    assert_eq!(rows[0]["step"], 1);
+    assert_eq!(rows[0]["has_target"], false);
+    assert_eq!(rows[13]["step"], 14);
+    assert_eq!(rows[13]["has_target"], true);
+    assert_eq!(rows[14]["sequence"], 2);
+    assert_eq!(rows[0]["layers"]["cells"].as_array().unwrap().len(), 20);
+    assert_eq!(
+        rows.last().unwrap()["patterns"],
+        200,
+        "the summary counts the steps with targets"
+    );
+}
+
+fn error_of(text: &str) -> String {
+    let set = PatternSet::from_sequences("s", &[vec![(vec![0.0; 2], Some(vec![0.0]))]]);
+    match LoadedNetwork::from_parts(Path::new("bad.ron"), text.to_string(), Some(set), None) {
+        Ok(_) => panic!("accepted:\n{text}"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn bad_networks_in_time_say_what_is_wrong_where() {
+    let net = |layers: &str, projections: &str, training: &str| {
+        format!("Network(name: \"t\",\n layers: [{layers}],\n projections: [{projections}],\n training: Training({training}))")
+    };
+    let cases = [
+        (
+            net(
+                r#"Layer(name: "x", size: 2), Layer(name: "c", size: 3, kind: Context(of: "hiden")), Layer(name: "h", size: 3), Layer(name: "y", size: 1)"#,
+                r#"Projection(from: "x", to: "h"), Projection(from: "c", to: "h"), Projection(from: "h", to: "y")"#,
+                "",
+            ),
+            "copies `hiden`, which is not a layer",
+        ),
+        (
+            net(
+                r#"Layer(name: "x", size: 2), Layer(name: "h", size: 3, kind: Recurrent), Layer(name: "y", size: 1)"#,
+                r#"Projection(from: "x", to: "h"), Projection(from: "h", to: "y")"#,
+                "",
+            ),
+            "give it its projection through time",
+        ),
+        (
+            net(
+                r#"Layer(name: "x", size: 2), Layer(name: "y", size: 1, kind: Lstm)"#,
+                r#"Projection(from: "x", to: "y"), Projection(from: "y", to: "y")"#,
+                "",
+            ),
+            "is the output layer",
+        ),
+        (
+            net(
+                r#"Layer(name: "x", size: 2), Layer(name: "h", size: 3, kind: Recurrent), Layer(name: "y", size: 1)"#,
+                r#"Projection(from: "x", to: "h"), Projection(from: "h", to: "h"), Projection(from: "h", to: "y")"#,
+                "window: 0",
+            ),
+            "a window needs at least one step",
+        ),
+        (
+            net(
+                r#"Layer(name: "x", size: 2), Layer(name: "c", size: 3, kind: Context(of: "h")), Layer(name: "h", size: 3), Layer(name: "y", size: 1)"#,
+                r#"Projection(from: "x", to: "h"), Projection(from: "x", to: "c"), Projection(from: "h", to: "y")"#,
+                "",
+            ),
+            "receives no projection",
+        ),
+        (
+            net(
+                r#"Layer(name: "x", size: 2), Layer(name: "c", size: 2, kind: Context(of: "h")), Layer(name: "h", size: 3), Layer(name: "y", size: 1)"#,
+                r#"Projection(from: "x", to: "h"), Projection(from: "c", to: "h"), Projection(from: "h", to: "y")"#,
+                "",
+            ),
+            "must copy another layer of its size",
+        ),
+    ];
+    for (text, message) in cases {
+        let e = error_of(&text);
+        assert!(e.starts_with("bad.ron:"), "{e}");
+        assert!(e.contains(message), "{e}\nshould say: {message}");
+    }
+}
+
+#[test]
+fn saved_lstm_weights_resume_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().join("w.ron");
+    let mut a = Trainer::open(&common::network("lag-lstm")).unwrap();
+    let mut b = a.clone();
+    a.train_epochs(2, |_| {}).unwrap();
+    a.save_weights(&w).unwrap();
+    a.train_epochs(1, |_| {}).unwrap();
+    b.load_weights(&w).unwrap();
+    b.train_epochs(1, |_| {}).unwrap();
+    assert_eq!(common::param_bits(&a), common::param_bits(&b));
+    let text = std::fs::read_to_string(&w).unwrap();
+    assert!(
+        text.contains("from: \"cells\",\n            to: \"cells\""),
+        "the recurrent matrix is saved"
+    );
+}
+
+#[test]
+fn text_files_become_streams_of_symbols() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("t.txt"), "the cat saw the dog\nthe dog ran").unwrap();
+    let words = dir.path().join("words.ron");
+    std::fs::write(
+        &words,
+        r#"Patterns(name: "w", source: Text(path: "t.txt", unit: Words))"#,
+    )
+    .unwrap();
+    let set = PatternSet::load(&words).unwrap();
+    assert_eq!(set.len(), 7, "8 words: 7 steps, each predicting the next");
+    assert_eq!(set.input_size, 5, "cat dog ran saw the");
+    assert_eq!(set.name(0), "the");
+    assert_eq!(set.target(0), vec![1.0, 0.0, 0.0, 0.0, 0.0], "the -> cat");
+    let chars = dir.path().join("chars.ron");
+    std::fs::write(
+        &chars,
+        r#"Patterns(name: "c", source: Text(path: "t.txt", unit: Chars, features: {"t": [1, 0], "h": [0, 1]}))"#,
+    )
+    .unwrap();
+    let e = PatternSet::load(&chars).unwrap_err().to_string();
+    assert!(
+        e.contains("holds `e`, which the feature table does not give"),
+        "{e}"
+    );
+}

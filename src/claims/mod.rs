@@ -3,6 +3,7 @@
 
 pub mod local;
 pub mod settling;
+pub mod time;
 
 use std::path::Path;
 

@@ -71,6 +71,18 @@ pub fn run(a: &EvalArgs) -> Result<()> {
             if let Some(c) = e.correct {
                 obj["correct"] = json!(c);
             }
+            if let Some((q, (start, _))) = set
+                .sequences
+                .iter()
+                .enumerate()
+                .find(|(_, &(start, n))| p >= start && p < start + n)
+            {
+                // A step of a sequence: which sequence, which step (from 1), and whether it
+                // has a target.
+                obj["sequence"] = json!(q + 1);
+                obj["step"] = json!(p - start + 1);
+                obj["has_target"] = json!(set.has_target(p));
+            }
             if let Some(l) = set.label(p) {
                 obj["label"] = json!(set.classes.get(l).cloned().unwrap_or_else(|| l.to_string()));
             }

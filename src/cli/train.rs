@@ -47,6 +47,13 @@ fn text_line(r: &EpochReport) -> String {
     if let Some(a) = r.test_accuracy {
         s += &format!("  test {}", percent(Some(a)));
     }
+    if let Some(by) = &r.error_by_position {
+        let parts: Vec<String> = by
+            .iter()
+            .map(|e| e.map_or("-".into(), |e| format!("{e:.3}")))
+            .collect();
+        s += &format!("  error by position {}", parts.join(" "));
+    }
     if let (Some(ndp), Some(nvl), Some(vcor)) = (r.ndp, r.nvl, r.vcor) {
         s += &format!("  ndp {ndp:.4}  nvl {nvl:.4}  vcor {vcor:.4}");
     }

@@ -268,6 +268,32 @@ fn outer(alpha: f32, a: Mat, b: Mat, beta: f32, c: MatMut) {
 
 fn small(alpha: f32, a: Mat, b: Mat, beta: f32, c: MatMut) {
     let m = c.rows;
+    if a.rs == 1 && m <= 256 {
+        // A's columns are contiguous: sum over p column by column, which vectorises over i
+        // and adds in the same order (p = 0, 1, ...) as the dot products below, so the bits
+        // are the same.
+        let mut buf = [0.0f32; 256];
+        let s = &mut buf[..m];
+        for j in 0..c.cols {
+            s.fill(0.0);
+            for p in 0..a.cols {
+                let bp = b.at(p, j);
+                let col = &a.data[p * a.cs..p * a.cs + m];
+                for (si, &ai) in s.iter_mut().zip(col) {
+                    *si += ai * bp;
+                }
+            }
+            let out = &mut c.data[j * m..(j + 1) * m];
+            for (o, &si) in out.iter_mut().zip(s.iter()) {
+                *o = if beta == 0.0 {
+                    alpha * si
+                } else {
+                    beta * *o + alpha * si
+                };
+            }
+        }
+        return;
+    }
     for j in 0..c.cols {
         for i in 0..m {
             let mut s = 0.0;

@@ -5,13 +5,47 @@
 //! gates, a cell and their output. The stepper calls these one tick at a time, and the fast
 //! path calls the very same functions in the same order.
 
-use super::activation::{self, logistic};
+use super::activation;
 use super::backprop::{self, Activity};
 use super::gemm::{gemm, Mat, MatMut};
 use super::loss::Correctness;
 use super::net::{Kind, Network, Param, GATES};
 use crate::spec::Loss;
 use nalgebra::DMatrix;
+
+/// e^x to about 1e-7 relative error: e^x = 2^i 2^f with i the nearest integer to x log2 e
+/// and |f| <= 1/2, 2^f by its Taylor polynomial. An LSTM step takes five exponentials per
+/// cell; libm's expf is a call the compiler cannot vectorise, and this is a few multiplies it
+/// can. Every tick and the fast path use it alike.
+#[inline]
+fn exp(x: f32) -> f32 {
+    // Adding and taking away 1.5 * 2^23 rounds to the nearest integer without a call.
+    const ROUND: f32 = 12_582_912.0;
+    let t = x.clamp(-87.0, 88.0) * std::f32::consts::LOG2_E;
+    let r = t + ROUND;
+    // The integer sits in r's low mantissa bits: no float-to-int conversion, so this
+    // vectorises.
+    let i_bits = r.to_bits().wrapping_sub(0x4B40_0000);
+    let i = r - ROUND;
+    let f = (t - i) * std::f32::consts::LN_2;
+    let p = 1.0
+        + f * (1.0
+            + f * (0.5
+                + f * (1.0 / 6.0
+                    + f * (1.0 / 24.0 + f * (1.0 / 120.0 + f * (1.0 / 720.0 + f / 5040.0))))));
+    f32::from_bits(i_bits.wrapping_add(127) << 23) * p
+}
+
+#[inline]
+fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + exp(-x))
+}
+
+/// tanh(x) as 2 sigmoid(2x) - 1.
+#[inline]
+fn tanh(x: f32) -> f32 {
+    2.0 / (1.0 + exp(-2.0 * x)) - 1.0
+}
 
 /// The parts of an LSTM step, in tick order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -66,8 +100,11 @@ pub struct Cells {
     /// The cell state and its tanh.
     pub c: DMatrix<f32>,
     pub tc: DMatrix<f32>,
-    /// The error signals of the gates' net inputs, stacked as the layer's rows (4n x columns),
-    /// and the error at the cell.
+    /// The gates' net inputs, stacked as the layer's rows (4n x columns): the input gate's
+    /// tick computes them all in one product, each gate's tick its activation.
+    pub z: DMatrix<f32>,
+    /// The error signals of the gates' net inputs, stacked the same way, and the error at the
+    /// cell.
     pub dgates: DMatrix<f32>,
     pub dc: DMatrix<f32>,
 }
@@ -79,6 +116,7 @@ impl Cells {
             gates: [z(), z(), z(), z()],
             c: z(),
             tc: z(),
+            z: DMatrix::zeros(GATES * n, cols),
             dgates: DMatrix::zeros(GATES * n, cols),
             dc: z(),
         }
@@ -147,17 +185,6 @@ impl Window {
             &self.before[l]
         } else {
             &self.steps[t - 1].activation[l]
-        }
-    }
-
-    fn prev_cells(&self, l: usize, t: usize) -> &DMatrix<f32> {
-        if t == 0 {
-            &self.cells_before[l]
-        } else {
-            &self.cells[t - 1][l]
-                .as_ref()
-                .expect("an LSTM layer has cells")
-                .c
         }
     }
 
@@ -282,36 +309,63 @@ pub fn gate(net: &Network, params: &[Param], w: &mut Window, l: usize, t: usize,
     let rows = layer.size;
     match g.block() {
         Some(k) => {
-            let mut z = DMatrix::zeros(rows, n);
-            net_input(net, params, &w.steps[t], l, k * rows, rows, &mut z);
-            let rec = &params
-                [net.projections[layer.recurrent.expect("an LSTM layer has its projection")].param]
-                .value;
-            gemm(
-                1.0,
-                Mat::rows_of(rec, k * rows, rows),
-                Mat::cols(w.prev(l, t), n),
-                1.0,
-                MatMut::of(&mut z),
-            );
+            let cells_z = if g == Gate::Input {
+                // All four gates' net inputs: W x + U h(t-1) + b, one product each.
+                let mut z = std::mem::replace(
+                    &mut w.cells[t][l].as_mut().expect("an LSTM layer has cells").z,
+                    DMatrix::zeros(0, 0),
+                );
+                net_input(net, params, &w.steps[t], l, 0, GATES * rows, &mut z);
+                let rec = &params[net.projections
+                    [layer.recurrent.expect("an LSTM layer has its projection")]
+                .param]
+                    .value;
+                gemm(
+                    1.0,
+                    Mat::of(rec),
+                    Mat::cols(w.prev(l, t), n),
+                    1.0,
+                    MatMut::of(&mut z),
+                );
+                Some(z)
+            } else {
+                None
+            };
             let cells = w.cells[t][l].as_mut().expect("an LSTM layer has cells");
-            let out = &mut cells.gates[k];
-            for (o, &v) in out.as_mut_slice().iter_mut().zip(z.as_slice()) {
-                *o = if g == Gate::Candidate {
-                    v.tanh()
+            if let Some(z) = cells_z {
+                cells.z = z;
+            }
+            let (z, out) = (&cells.z, &mut cells.gates[k]);
+            for c in 0..n {
+                let zc =
+                    &z.as_slice()[c * GATES * rows + k * rows..c * GATES * rows + (k + 1) * rows];
+                let oc = &mut out.as_mut_slice()[c * rows..(c + 1) * rows];
+                // Two loops, so that each has no branch and vectorises.
+                if g == Gate::Candidate {
+                    oc.iter_mut().zip(zc).for_each(|(o, &v)| *o = tanh(v));
                 } else {
-                    logistic(v)
-                };
+                    oc.iter_mut().zip(zc).for_each(|(o, &v)| *o = sigmoid(v));
+                }
             }
         }
         None if g == Gate::Cell => {
-            let prev = w.prev_cells(l, t).clone();
-            let cells = w.cells[t][l].as_mut().expect("an LSTM layer has cells");
+            let (before, rest) = w.cells.split_at_mut(t);
+            let cells = rest[0][l].as_mut().expect("an LSTM layer has cells");
+            let prev = match before.last() {
+                Some(c) => c[l].as_ref().expect("an LSTM layer has cells").c.as_slice(),
+                None => w.cells_before[l].as_slice(),
+            };
             let [i, f, gg, _] = &cells.gates;
-            for k in 0..rows * n {
-                let c = f.as_slice()[k] * prev.as_slice()[k] + i.as_slice()[k] * gg.as_slice()[k];
-                cells.c.as_mut_slice()[k] = c;
-                cells.tc.as_mut_slice()[k] = c.tanh();
+            let (i, f, gg) = (i.as_slice(), f.as_slice(), gg.as_slice());
+            for (k, (c, tc)) in cells
+                .c
+                .as_mut_slice()
+                .iter_mut()
+                .zip(cells.tc.as_mut_slice())
+                .enumerate()
+            {
+                *c = f[k] * prev[k] + i[k] * gg[k];
+                *tc = tanh(*c);
             }
             // The net input shown for the layer is its cell state.
             w.steps[t].net_input[l].as_mut_slice()[..rows * n].copy_from_slice(cells.c.as_slice());
@@ -367,17 +421,10 @@ fn from_above(
     }
 }
 
-/// Layer `l`'s error signal at window step `t` (the output's comes from its error), then the
-/// gradients of its projections and bias at that step, added to what the window has summed.
-/// What flows back through time stops at the window's last step.
-pub fn backward(
-    net: &Network,
-    params: &mut [Param],
-    w: &mut Window,
-    l: usize,
-    t: usize,
-    scale: f32,
-) {
+/// Layer `l`'s error signal at window step `t` (the output's comes from its error). What flows
+/// back through time stops at the window's last step; the weights' changes are summed over
+/// the steps afterwards (`sum_gradients`).
+pub fn backward(net: &Network, params: &[Param], w: &mut Window, l: usize, t: usize) {
     let layer = &net.layers[l];
     let n = w.steps[t].cols;
     let rows = layer.size;
@@ -387,56 +434,79 @@ pub fn backward(
         from_above(net, params, w, l, t, &mut d);
         let rec = layer
             .recurrent
-            .map(|p| params[net.projections[p].param].value.clone());
+            .map(|p| &params[net.projections[p].param].value);
         match layer.kind {
             Kind::Lstm { .. } => {
                 // dh = from above + U^T dgates(t+1); dc = dh o (1 - tanh^2 c) + dc(t+1) f(t+1).
-                if next {
-                    let dg_next = &w.cells[t + 1][l].as_ref().expect("cells").dgates;
+                let (head, tail) = w.cells.split_at_mut(t + 1);
+                let later = tail.first().filter(|_| next).and_then(|c| c[l].as_ref());
+                if let (Some(later), Some(rec)) = (later, rec) {
                     gemm(
                         1.0,
-                        Mat::of(rec.as_ref().expect("recurrent")).t(),
-                        Mat::of(dg_next),
+                        Mat::of(rec).t(),
+                        Mat::of(&later.dgates),
                         1.0,
                         MatMut::of(&mut d),
                     );
                 }
-                let (dc_next, f_next) = match (next, w.cells.get(t + 1).and_then(|c| c[l].as_ref()))
-                {
-                    (true, Some(c)) => (Some(c.dc.clone()), Some(c.gates[1].clone())),
-                    _ => (None, None),
+                let (earlier, now) = head.split_at_mut(t);
+                let prev_c = match earlier.last() {
+                    Some(c) => c[l].as_ref().expect("cells").c.as_slice(),
+                    None => w.cells_before[l].as_slice(),
                 };
-                let prev_c = w.prev_cells(l, t).clone();
-                let cells = w.cells[t][l].as_mut().expect("cells");
-                for k in 0..rows * n {
+                let cells = now[0][l].as_mut().expect("cells");
+                let [gi, gf, gg, go] = &cells.gates;
+                let (gi, gf, gg, go) = (gi.as_slice(), gf.as_slice(), gg.as_slice(), go.as_slice());
+                let tcs = cells.tc.as_slice();
+                let dcs = cells.dc.as_mut_slice();
+                let dgs = cells.dgates.as_mut_slice();
+                let ds = d.as_slice();
+                // What the cell hands back from the next step: dc(t+1) f(t+1), or nothing.
+                let carried: Vec<f32> = match later {
+                    Some(later) => later
+                        .dc
+                        .as_slice()
+                        .iter()
+                        .zip(later.gates[1].as_slice())
+                        .map(|(a, b)| a * b)
+                        .collect(),
+                    None => vec![0.0; rows * n],
+                };
+                for c in 0..n {
+                    let k = c * rows..(c + 1) * rows;
+                    let col = &mut dgs[c * GATES * rows..(c + 1) * GATES * rows];
+                    let (di, rest) = col.split_at_mut(rows);
+                    let (df, rest) = rest.split_at_mut(rows);
+                    let (dg, dout) = rest.split_at_mut(rows);
                     let (i, f, g, o) = (
-                        cells.gates[0].as_slice()[k],
-                        cells.gates[1].as_slice()[k],
-                        cells.gates[2].as_slice()[k],
-                        cells.gates[3].as_slice()[k],
+                        &gi[k.clone()],
+                        &gf[k.clone()],
+                        &gg[k.clone()],
+                        &go[k.clone()],
                     );
-                    let tc = cells.tc.as_slice()[k];
-                    let dh = d.as_slice()[k];
-                    let mut dc = dh * o * (1.0 - tc * tc);
-                    if let (Some(dcn), Some(fnx)) = (&dc_next, &f_next) {
-                        dc += dcn.as_slice()[k] * fnx.as_slice()[k];
+                    let (tc, dh, pc, cr) = (
+                        &tcs[k.clone()],
+                        &ds[k.clone()],
+                        &prev_c[k.clone()],
+                        &carried[k.clone()],
+                    );
+                    let dc = &mut dcs[k];
+                    for r in 0..rows {
+                        let v = dh[r] * o[r] * (1.0 - tc[r] * tc[r]) + cr[r];
+                        dc[r] = v;
+                        di[r] = v * g[r] * i[r] * (1.0 - i[r]);
+                        df[r] = v * pc[r] * f[r] * (1.0 - f[r]);
+                        dg[r] = v * i[r] * (1.0 - g[r] * g[r]);
+                        dout[r] = dh[r] * tc[r] * o[r] * (1.0 - o[r]);
                     }
-                    cells.dc.as_mut_slice()[k] = dc;
-                    let (r, c) = (k % rows, k / rows);
-                    let dg = &mut cells.dgates;
-                    dg[(r, c)] = dc * g * i * (1.0 - i);
-                    dg[(rows + r, c)] = dc * prev_c.as_slice()[k] * f * (1.0 - f);
-                    dg[(2 * rows + r, c)] = dc * i * (1.0 - g * g);
-                    dg[(3 * rows + r, c)] = dh * tc * o * (1.0 - o);
                 }
             }
             _ => {
-                if let (true, Some(rec)) = (next, &rec) {
-                    let dn = w.steps[t + 1].delta[l].clone();
+                if let (true, Some(rec)) = (next, rec) {
                     gemm(
                         1.0,
                         Mat::of(rec).t(),
-                        Mat::cols(&dn, n),
+                        Mat::cols(&w.steps[t + 1].delta[l], n),
                         1.0,
                         MatMut::of(&mut d),
                     );
@@ -451,45 +521,64 @@ pub fn backward(
             }
         }
     }
-    gradients(net, params, w, l, t, scale);
 }
 
-/// grad -= scale * delta x^T for each projection into `l` at step `t` (the recurrent one
-/// with the layer's state at the step before), and the bias's the sum of the deltas.
-fn gradients(net: &Network, params: &mut [Param], w: &Window, l: usize, t: usize, scale: f32) {
+/// Steps side by side: step t's first `n` columns (of `m` rows) in columns t*n .. (t+1)*n.
+fn stack<'a>(m: usize, n: usize, steps: usize, part: impl Fn(usize) -> &'a [f32]) -> DMatrix<f32> {
+    let mut out = DMatrix::zeros(m, n * steps);
+    for t in 0..steps {
+        out.as_mut_slice()[t * m * n..(t + 1) * m * n].copy_from_slice(&part(t)[..m * n]);
+    }
+    out
+}
+
+/// The changes of layer `l`'s weights summed over the window's steps, as backpropagation
+/// through time sums the changes of each copy of the shared weights: grad -= scale * the sum
+/// over t of delta(t) x(t)^T for each projection into `l` (the layer's own with its state at
+/// t - 1), done as one product over all the window's columns; the bias's the sum of the deltas.
+pub fn sum_gradients(net: &Network, params: &mut [Param], w: &Window, l: usize, scale: f32) {
     let layer = &net.layers[l];
-    let n = w.steps[t].cols;
-    let delta = match &w.cells[t][l] {
+    let steps = w.len;
+    if steps == 0 {
+        return;
+    }
+    let n = w.steps[0].cols;
+    let rows = layer.rows();
+    let delta_of = |t: usize| match &w.cells[t][l] {
         Some(c) => &c.dgates,
         None => &w.steps[t].delta[l],
     };
+    let d = stack(rows, n, steps, |t| delta_of(t).as_slice());
     for &p in &layer.incoming {
         let proj = &net.projections[p];
+        let m = net.layers[proj.from].size;
+        let x = stack(m, n, steps, |t| w.steps[t].activation[proj.from].as_slice());
         let param = &mut params[proj.param];
         gemm(
             -scale,
-            Mat::cols(delta, n),
-            Mat::cols(&w.steps[t].activation[proj.from], n).t(),
+            Mat::of(&d),
+            Mat::of(&x).t(),
             1.0,
             MatMut::of(&mut param.grad),
         );
         param.grad_columns = None;
     }
     if let Some(p) = layer.recurrent {
+        let m = layer.size;
+        let h = stack(m, n, steps, |t| w.prev(l, t).as_slice());
         let param = &mut params[net.projections[p].param];
         gemm(
             -scale,
-            Mat::cols(delta, n),
-            Mat::cols(w.prev(l, t), n).t(),
+            Mat::of(&d),
+            Mat::of(&h).t(),
             1.0,
             MatMut::of(&mut param.grad),
         );
         param.grad_columns = None;
     }
     if let Some(b) = layer.bias {
-        let rows = layer.rows();
         let g = params[b].grad.as_mut_slice();
-        for col in delta.as_slice()[..rows * n].chunks_exact(rows) {
+        for col in d.as_slice().chunks_exact(rows) {
             for (gi, &v) in g.iter_mut().zip(col) {
                 *gi -= scale * v;
             }

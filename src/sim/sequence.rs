@@ -236,6 +236,7 @@ impl Trainer {
         for t in (0..len).rev() {
             plan.extend(layers.iter().rev().map(|&l| Phase::StepBackward(l, t)));
         }
+        plan.extend(layers.iter().rev().map(|&l| Phase::SumChanges(l)));
         let last_window = run.offset + len >= run.longest;
         let last_block = run.next >= n_seq;
         let epoch_ends = last_window && last_block;
@@ -269,7 +270,11 @@ impl Trainer {
         let mut layer = None;
         match phase {
             Phase::StepBackward(l, t) => {
-                recurrent::backward(&self.net, &mut self.params, &mut run.window, l, t, 1.0);
+                recurrent::backward(&self.net, &self.params, &mut run.window, l, t);
+                layer = Some(l);
+            }
+            Phase::SumChanges(l) => {
+                recurrent::sum_gradients(&self.net, &mut self.params, &run.window, l, 1.0);
                 layer = Some(l);
             }
             p => {
@@ -348,12 +353,13 @@ impl Trainer {
     }
 
     /// The error by position of the epoch just trained, when the sequences have a structure.
-    pub(super) fn seq_epoch_positions(&mut self) -> Option<Vec<f64>> {
+    pub(super) fn seq_epoch_positions(&mut self) -> Option<Vec<Option<f64>>> {
         let run = self.seq.as_mut()?;
-        let out: Vec<f64> = run
+        // Positions without targets have no error (null).
+        let out: Vec<Option<f64>> = run
             .by_position
             .iter()
-            .map(|&(s, n)| if n > 0 { s / n as f64 } else { 0.0 })
+            .map(|&(s, n)| (n > 0).then(|| s / n as f64))
             .collect();
         run.by_position.clear();
         (!out.is_empty()).then_some(out)
@@ -405,7 +411,10 @@ impl Trainer {
                             phase,
                         );
                     }
-                    for c in 0..block.len() {
+                }
+                // Sequence by sequence, step by step: in the order of the set's patterns.
+                for c in 0..block.len() {
+                    for t in 0..len {
                         if w.active[t][c] {
                             if w.has_target[t][c] {
                                 totals.add(&w.steps[t].errors[c]);

@@ -37,6 +37,8 @@ pub enum Phase {
     StepError(usize),
     /// A layer's backward pass at a step (the window's last step first).
     StepBackward(usize, usize),
+    /// A layer's weight changes, summed over the window's steps.
+    SumChanges(usize),
     OutputError,
     Backward(usize),
     Update,
@@ -80,7 +82,7 @@ pub struct EpochReport {
     /// Networks in time whose sequences have a structure (one length, or a period): the mean
     /// error (pss) at each position.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error_by_position: Option<Vec<f64>>,
+    pub error_by_position: Option<Vec<Option<f64>>>,
     pub seconds: f64,
 }
 
@@ -436,6 +438,15 @@ impl Trainer {
             Phase::StepBackward(l, t) => {
                 format!("t={} backward {}", self.seq_offset() + t + 1, name(l))
             }
+            Phase::SumChanges(l) => {
+                let first = self.seq_offset() + 1;
+                let len = self.seq.as_ref().map_or(1, |r| r.window.len);
+                format!(
+                    "changes into {} summed over t={first}..{}",
+                    name(l),
+                    first + len - 1
+                )
+            }
         }
     }
 
@@ -630,7 +641,8 @@ impl Trainer {
             | Phase::StepForward(..)
             | Phase::Gate(..)
             | Phase::StepError(_)
-            | Phase::StepBackward(..) => {
+            | Phase::StepBackward(..)
+            | Phase::SumChanges(_) => {
                 report.layer = self.seq_tick(phase)?;
             }
             Phase::Update => {

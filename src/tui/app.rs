@@ -622,6 +622,21 @@ impl App {
                 Ok(String::new())
             }
             Action::Watch => Err("w plots a unit of a settling network".into()),
+            Action::TimeView => {
+                if w.sim.net.in_time() {
+                    w.time_view = !w.time_view;
+                    Ok(if w.time_view {
+                        "time view: the selected layer over the window's steps (y again: the weights)".into()
+                    } else {
+                        String::new()
+                    })
+                } else {
+                    Err(
+                        "the time view is for networks in time (context, recurrent or LSTM layers)"
+                            .into(),
+                    )
+                }
+            }
             Action::Maximize => {
                 w.maximized = !w.maximized;
                 Ok(String::new())

@@ -51,6 +51,7 @@ actions! {
     Numbers, "numbers", ["#"], "numbers on the cells (value x 100); settling: net inputs";
     Maximize, "maximize", ["z"], "maximize the focused panel";
     Inspect, "inspect", ["i"], "inspect view: similarity, confusion, components, cluster tree";
+    TimeView, "time_view", ["y"], "networks in time: the selected layer over the window's steps (LSTM: gates and cell)";
     InspectNext, "inspect_next", ["a"], "inspect view: the next analysis";
     InspectLayerPrev, "inspect_layer_prev", ["{"], "inspect view: the previous layer";
     InspectLayerNext, "inspect_layer_next", ["}"], "inspect view: the next layer";

@@ -55,6 +55,8 @@ pub struct Workbench {
     speed_mark: (Instant, u64),
     /// The inspect view, when it is shown.
     pub inspect: Option<super::inspect::Inspect>,
+    /// Networks in time: the time view in place of the weights panel.
+    pub time_view: bool,
     /// Test-set errors, cached against the parameters they were computed with.
     test_errors: RefCell<Option<(WeightsKey, Vec<PatternError>, Instant)>>,
 }
@@ -92,6 +94,7 @@ impl Workbench {
             speed_mark: (Instant::now(), 0),
             test_errors: RefCell::new(None),
             inspect: None,
+            time_view: false,
             worker: None,
             focus: Panel::Network,
             maximized: false,

@@ -8,6 +8,7 @@ mod overlays;
 mod patterns;
 mod plots;
 mod settle;
+mod time;
 mod timeline;
 mod weights;
 
@@ -96,7 +97,11 @@ fn main_screen(f: &mut Frame, area: Rect, app: &App, w: &Workbench) {
                     .constraints([Constraint::Percentage(50), Constraint::Percentage(50)])
                     .split(parts[0]);
                 draw_panel(f, top[0], app, w, Panel::Network);
-                draw_panel(f, top[1], app, w, Panel::Weights);
+                if w.time_view {
+                    time::render(f, top[1], app, w, w.focus == Panel::Weights);
+                } else {
+                    draw_panel(f, top[1], app, w, Panel::Weights);
+                }
             }
         }
         let bottom = Layout::default()

@@ -18,7 +18,10 @@ pub fn tick_layer(w: &Workbench) -> Option<usize> {
         Phase::Forward(l) | Phase::Backward(l) => Some(l),
         Phase::OutputError | Phase::Cycle(_) | Phase::StepError(_) => Some(w.sim.net.output),
         Phase::StepPresent(_) => w.sim.net.inputs.first().copied(),
-        Phase::StepForward(l, _) | Phase::Gate(l, _, _) | Phase::StepBackward(l, _) => Some(l),
+        Phase::StepForward(l, _)
+        | Phase::Gate(l, _, _)
+        | Phase::StepBackward(l, _)
+        | Phase::SumChanges(l) => Some(l),
         Phase::Update | Phase::EndEpoch => None,
     }
 }
@@ -61,7 +64,12 @@ fn layer_grid<'a>(
 ) -> (Grid<'a>, usize) {
     let layer = &w.sim.net.layers[l];
     let (rows, cols) = grid_shape(layer.shape, layer.size, width as usize);
-    let (map, scale) = colour_scale(layer.activation, values);
+    // LSTM cells put out o tanh(c), in -1..1.
+    let f = match layer.kind {
+        crate::engine::net::Kind::Lstm { .. } => Activation::Tanh,
+        _ => layer.activation,
+    };
+    let (map, scale) = colour_scale(f, values);
     // Large layers (an image) are always drawn in half blocks; small ones as large as fits.
     let max_cell = if layer.size > 256 { 1 } else { max_cell };
     let grid = Grid {
@@ -81,14 +89,26 @@ fn layer_grid<'a>(
 }
 
 /// Where each layer goes: (layer, x, y, max cell width), or `None` if they do not all fit.
-fn arrange(sizes: &[(usize, u16, u16)], area: Rect, stack: bool) -> Option<Vec<(usize, u16, u16)>> {
+/// Layers in `beside` stay on the row of the layer before them (context layers, beside the
+/// layer they copy).
+fn arrange(
+    sizes: &[(usize, u16, u16)],
+    area: Rect,
+    stack: bool,
+    beside: &[usize],
+) -> Option<Vec<(usize, u16, u16)>> {
     let (mut x, mut y, mut row_h) = (area.x, area.y, 0u16);
     let mut out = Vec::new();
     for &(l, w, h) in sizes {
         if w > area.width {
             return None;
         }
-        if (stack || x + w > area.x + area.width) && !out.is_empty() {
+        let keep_row = beside.contains(&l) && !out.is_empty();
+        if keep_row && x + w > area.x + area.width {
+            // A context layer goes beside the layer it copies, or the layout does not fit.
+            return None;
+        }
+        if !keep_row && (stack || x + w > area.x + area.width) && !out.is_empty() {
             x = area.x;
             y += row_h + usize::from(!stack) as u16;
             row_h = 0;
@@ -122,8 +142,25 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, w: &Workbench, focused: bool
     f.render_widget(block, area);
     let net = &w.sim.net;
     let highlight = tick_layer(w);
-    // Output at the top, input at the bottom.
-    let layers: Vec<usize> = net.order.iter().rev().copied().collect();
+    // Output at the top, input at the bottom; a context layer beside the layer it copies.
+    let contexts: Vec<(usize, usize)> = net
+        .layers
+        .iter()
+        .enumerate()
+        .filter_map(|(l, layer)| match layer.kind {
+            crate::engine::net::Kind::Context { of, .. } => Some((l, of)),
+            _ => None,
+        })
+        .collect();
+    let beside: Vec<usize> = contexts.iter().map(|c| c.0).collect();
+    let mut layers: Vec<usize> = Vec::new();
+    for &l in net.order.iter().rev() {
+        if beside.contains(&l) {
+            continue;
+        }
+        layers.push(l);
+        layers.extend(contexts.iter().filter(|c| c.1 == l).map(|c| c.0));
+    }
     let values: Vec<Vec<f32>> = (0..net.layers.len())
         .map(|l| {
             if act.cols > 0 {
@@ -146,7 +183,21 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, w: &Workbench, focused: bool
             }
         }
     };
-    let label = |l: usize| format!("{} {}", net.layers[l].name, net.layers[l].activation.name());
+    let label = |l: usize| {
+        let layer = &net.layers[l];
+        match layer.kind {
+            crate::engine::net::Kind::Context { of, .. } => {
+                format!("{} (copy of {} at t-1)", layer.name, net.layers[of].name)
+            }
+            crate::engine::net::Kind::Recurrent => {
+                format!("{} {} recurrent", layer.name, layer.activation.name())
+            }
+            crate::engine::net::Kind::Lstm { .. } => format!("{} lstm cells", layer.name),
+            crate::engine::net::Kind::Dense => {
+                format!("{} {}", layer.name, layer.activation.name())
+            }
+        }
+    };
     // The largest cells with which every layer fits, stacked or side by side.
     let mut chosen = None;
     'search: for max_cell in [6u16, 4, 3, 2, 1] {
@@ -164,7 +215,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, w: &Workbench, focused: bool
             })
             .collect();
         for stack in [true, false] {
-            if let Some(places) = arrange(&sizes, inner, stack) {
+            if let Some(places) = arrange(&sizes, inner, stack, &beside) {
                 chosen = Some((max_cell, places));
                 break 'search;
             }

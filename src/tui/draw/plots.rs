@@ -17,7 +17,9 @@ pub fn render(f: &mut Frame, area: Rect, w: &Workbench, focused: bool) {
         Loss::CrossEntropy => "loss",
     };
     let rule = w.sim.spec.training.rule;
-    let block = if rule.is_local() && rule.supervised() {
+    let block = if w.sim.seq.is_some() {
+        panel_block(format!("{measure} per epoch, pss by step"), focused)
+    } else if rule.is_local() && rule.supervised() {
         panel_block(format!("{measure}, ndp and vcor per epoch"), focused)
     } else {
         panel_block(format!("{measure} and accuracy per epoch"), focused)
@@ -25,10 +27,13 @@ pub fn render(f: &mut Frame, area: Rect, w: &Workbench, focused: bool) {
     let inner = block.inner(area);
     f.render_widget(block, area);
     if h.is_empty() {
-        f.render_widget(
-            Paragraph::new("No epoch yet: e trains one, space runs."),
-            inner,
-        );
+        match recent_steps(w) {
+            Some(points) => step_chart(f, inner, &points),
+            None => f.render_widget(
+                Paragraph::new("No epoch yet: e trains one, space runs."),
+                inner,
+            ),
+        }
         return;
     }
     let pts = |f: &dyn Fn(&crate::sim::EpochReport) -> Option<f64>| -> Vec<(f64, f64)> {
@@ -100,6 +105,11 @@ pub fn render(f: &mut Frame, area: Rect, w: &Workbench, focused: bool) {
             .style(Style::default().fg(Color::DarkGray)),
     );
     f.render_widget(chart, parts[0]);
+    if let Some(points) = recent_steps(w) {
+        // Networks in time: the error at each recent step, the structure of a sequence.
+        step_chart(f, parts[1], &points);
+        return;
+    }
     if !ndp.is_empty() {
         // The pattern associator's measures take the place of accuracy.
         let lo = ndp.iter().chain(&vcor).map(|p| p.1).fold(0.0f64, f64::min);
@@ -158,4 +168,58 @@ pub fn render(f: &mut Frame, area: Rect, w: &Workbench, focused: bool) {
             .style(Style::default().fg(Color::DarkGray)),
     );
     f.render_widget(chart, parts[1]);
+}
+
+/// The error (pss) at each of the last steps trained, for a network in time: the last 60 of
+/// a stream, or the steps so far of the block's first sequence. (step number, pss).
+fn recent_steps(w: &Workbench) -> Option<Vec<(f64, f64)>> {
+    let run = w.sim.seq.as_ref()?;
+    let set = &w.sim.train;
+    let (start, end) = if set.sequences.len() <= 1 {
+        let end = w.sim.epoch_position().min(set.len());
+        (end.saturating_sub(60), end)
+    } else {
+        let q = *run.block.first()?;
+        let (s, n) = set.sequences[q];
+        (s, s + run.offset.min(n))
+    };
+    let first = set
+        .sequences
+        .iter()
+        .find(|q| start >= q.0 && start < q.0 + q.1)
+        .map_or(0, |q| q.0);
+    let points: Vec<(f64, f64)> = (start..end)
+        .filter_map(|p| w.sim.pattern_errors[p].map(|e| ((p - first + 1) as f64, e.sse as f64)))
+        .collect();
+    (points.len() > 1).then_some(points)
+}
+
+/// The error at each recent step of a network in time.
+fn step_chart(f: &mut Frame, area: Rect, points: &[(f64, f64)]) {
+    let hi = points.iter().map(|p| p.1).fold(1e-6f64, f64::max);
+    let lo_x = points.first().map_or(0.0, |p| p.0);
+    let hi_x = points.last().map_or(1.0, |p| p.0).max(lo_x + 1.0);
+    let sets = vec![Dataset::default()
+        .name("pss by step")
+        .marker(Marker::Braille)
+        .graph_type(GraphType::Line)
+        .style(Style::default().fg(Color::Yellow))
+        .data(points)];
+    let chart = Chart::new(sets)
+        .x_axis(
+            Axis::default()
+                .bounds([lo_x, hi_x])
+                .labels([
+                    Span::raw(format!("t={lo_x}")),
+                    Span::raw(format!("t={hi_x}")),
+                ])
+                .style(Style::default().fg(Color::DarkGray)),
+        )
+        .y_axis(
+            Axis::default()
+                .bounds([0.0, hi])
+                .labels([Span::raw("0"), Span::raw(format!("{hi:.3}"))])
+                .style(Style::default().fg(Color::DarkGray)),
+        );
+    f.render_widget(chart, area);
 }
