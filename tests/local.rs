@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{command, network, pdp_binary, render, root, text, trainer};
+use common::{command, network, render, root, text, trainer};
 use nalgebra::DMatrix;
 use pdp::claims::local as claims;
 use pdp::sim::{SetKind, Trainer};
@@ -309,18 +309,7 @@ fn bad_local_networks_say_what_is_wrong_where() {
     assert!(e.contains("or an auto-associator"), "{e}");
 }
 
-fn pdp(args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(pdp_binary())
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::pdp;
 
 #[test]
 fn the_command_line_switches_rules_and_pattern_sets() {

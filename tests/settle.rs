@@ -3,11 +3,10 @@
 
 mod common;
 
-use common::{network, pdp_binary, root};
+use common::{network, root};
 use pdp::claims::settling::{self, CubeState};
 use pdp::models::Settler;
 use std::path::Path;
-use std::process::Command;
 
 fn settler(text: &str) -> Settler {
     Settler::from_text(Path::new("test.ron"), text.to_string()).unwrap_or_else(|e| panic!("{e}"))
@@ -269,18 +268,7 @@ fn a_bad_table_row_names_the_csv_line() {
     );
 }
 
-fn pdp(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(pdp_binary())
-        .args(args)
-        .current_dir(root())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::pdp;
 
 #[test]
 fn pdp_run_prints_pools_with_names_and_matches_the_library() {

@@ -359,18 +359,7 @@ fn the_workbench_shows_steps_the_context_beside_its_layer_and_the_time_view() {
     );
 }
 
-fn pdp(args: &[&str]) -> (i32, String, String) {
-    let out = std::process::Command::new(common::pdp_binary())
-        .args(args)
-        .current_dir(common::root())
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::pdp;
 
 #[test]
 fn the_command_line_reports_steps_and_positions() {

@@ -2,7 +2,7 @@
 //! kinds of pattern set), the auto-associator (completion, prototypes), Oja's and Sanger's
 //! rules (principal components) and competitive learning (clusters).
 
-use super::{network, Claim};
+use super::{network, trained, Claim};
 use crate::engine::PatternError;
 use crate::error::{Error, Result};
 use crate::sim::{SetKind, Trainer};
@@ -196,13 +196,6 @@ fn cosine(t: &Trainer, r: usize, v: &DVector<f64>) -> f64 {
     let row: DVector<f64> =
         DVector::from_iterator(w.ncols(), w.row(r).iter().map(|&x| f64::from(x)));
     (row.dot(v) / (row.norm() * v.norm())).abs()
-}
-
-fn trained(networks: &Path, name: &str) -> Result<Trainer> {
-    let mut t = Trainer::open(&network(networks, name))?;
-    let epochs = t.spec.training.epochs;
-    t.train_epochs(epochs, |_| {})?;
-    Ok(t)
 }
 
 pub fn oja_sanger(networks: &Path) -> Result<Vec<Claim>> {

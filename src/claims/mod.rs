@@ -31,3 +31,11 @@ impl Claim {
 pub(crate) fn network(networks: &Path, name: &str) -> std::path::PathBuf {
     networks.join(format!("{name}.ron"))
 }
+
+/// A shipped network trained for the epochs its file asks for.
+pub(crate) fn trained(networks: &Path, name: &str) -> crate::Result<crate::sim::Trainer> {
+    let mut t = crate::sim::Trainer::open(&network(networks, name))?;
+    let epochs = t.spec.training.epochs;
+    t.train_epochs(epochs, |_| {})?;
+    Ok(t)
+}

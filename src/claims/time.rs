@@ -1,18 +1,11 @@
 //! Claims of the exercises in time: Elman's letters, temporal XOR and sentences, and the
 //! long-distance dependency that an LSTM learns and a simple recurrent network does not.
 
-use super::{network, Claim};
+use super::{network, trained, Claim};
 use crate::analysis::{self, Grouping, Linkage};
 use crate::error::Result;
 use crate::sim::Trainer;
 use std::path::Path;
-
-fn trained(networks: &Path, name: &str) -> Result<Trainer> {
-    let mut t = Trainer::open(&network(networks, name))?;
-    let epochs = t.spec.training.epochs;
-    t.train_epochs(epochs, |_| {})?;
-    Ok(t)
-}
 
 pub fn letters(networks: &Path) -> Result<Vec<Claim>> {
     let mut t = trained(networks, "letters")?;

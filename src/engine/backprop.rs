@@ -96,14 +96,19 @@ pub fn present(net: &Network, set: &PatternSet, patterns: &[usize], act: &mut Ac
         let mut whole = vec![0.0; ni];
         for (c, &p) in patterns.iter().enumerate() {
             set.input_into(p, &mut whole);
-            let mut at = 0;
-            for &l in &net.inputs {
-                let n = net.layers[l].size;
-                act.activation[l].as_mut_slice()[c * n..(c + 1) * n]
-                    .copy_from_slice(&whole[at..at + n]);
-                at += n;
-            }
+            split_input(net, &whole, act, c);
         }
+    }
+}
+
+/// Puts a pattern's whole input vector into column `c` of the input layers, each its part in
+/// file order.
+pub fn split_input(net: &Network, whole: &[f32], act: &mut Activity, c: usize) {
+    let mut at = 0;
+    for &l in &net.inputs {
+        let n = net.layers[l].size;
+        act.activation[l].as_mut_slice()[c * n..(c + 1) * n].copy_from_slice(&whole[at..at + n]);
+        at += n;
     }
 }
 

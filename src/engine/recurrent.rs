@@ -549,32 +549,26 @@ pub fn sum_gradients(net: &Network, params: &mut [Param], w: &Window, l: usize, 
         None => &w.steps[t].delta[l],
     };
     let d = stack(rows, n, steps, |t| delta_of(t).as_slice());
+    // grad -= scale D X^T, for the stacked senders X of one projection.
+    let add = |param: &mut Param, x: &DMatrix<f32>| {
+        gemm(
+            -scale,
+            Mat::of(&d),
+            Mat::of(x).t(),
+            1.0,
+            MatMut::of(&mut param.grad),
+        );
+        param.grad_columns = None;
+    };
     for &p in &layer.incoming {
         let proj = &net.projections[p];
         let m = net.layers[proj.from].size;
         let x = stack(m, n, steps, |t| w.steps[t].activation[proj.from].as_slice());
-        let param = &mut params[proj.param];
-        gemm(
-            -scale,
-            Mat::of(&d),
-            Mat::of(&x).t(),
-            1.0,
-            MatMut::of(&mut param.grad),
-        );
-        param.grad_columns = None;
+        add(&mut params[proj.param], &x);
     }
     if let Some(p) = layer.recurrent {
-        let m = layer.size;
-        let h = stack(m, n, steps, |t| w.prev(l, t).as_slice());
-        let param = &mut params[net.projections[p].param];
-        gemm(
-            -scale,
-            Mat::of(&d),
-            Mat::of(&h).t(),
-            1.0,
-            MatMut::of(&mut param.grad),
-        );
-        param.grad_columns = None;
+        let h = stack(layer.size, n, steps, |t| w.prev(l, t).as_slice());
+        add(&mut params[net.projections[p].param], &h);
     }
     if let Some(b) = layer.bias {
         let g = params[b].grad.as_mut_slice();

@@ -146,13 +146,7 @@ pub fn present(net: &Network, set: &PatternSet, w: &mut Window, t: usize) {
         } else {
             whole.fill(0.0);
         }
-        let mut at = 0;
-        for &l in &net.inputs {
-            let n = net.layers[l].size;
-            act.activation[l].as_mut_slice()[c * n..(c + 1) * n]
-                .copy_from_slice(&whole[at..at + n]);
-            at += n;
-        }
+        crate::engine::backprop::split_input(net, &whole, act, c);
         let target = &mut act.target.as_mut_slice()[c * out..(c + 1) * out];
         if w.has_target[t][c] && no == out {
             set.target_into(p, target);

@@ -100,3 +100,17 @@ pub fn find(buf: &Buffer, needle: &str) -> Option<(u16, u16)> {
             .map(|x| (l[..x].chars().count() as u16, y as u16))
     })
 }
+
+/// Runs the pdp binary in the repository's folder: (exit code, stdout, stderr).
+pub fn pdp(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(pdp_binary())
+        .args(args)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}

@@ -66,8 +66,9 @@ pub fn panel_block(title: String, focused: bool) -> Block<'static> {
         .title(Span::styled(format!(" {title} "), style))
 }
 
-fn main_screen(f: &mut Frame, area: Rect, app: &App, w: &Workbench) {
-    let rows = Layout::default()
+/// A screen's rows: the panels, then the detail, status and message lines.
+pub fn screen_rows(area: Rect) -> std::rc::Rc<[Rect]> {
+    Layout::default()
         .direction(Direction::Vertical)
         .constraints([
             Constraint::Min(8),
@@ -75,7 +76,11 @@ fn main_screen(f: &mut Frame, area: Rect, app: &App, w: &Workbench) {
             Constraint::Length(1),
             Constraint::Length(1),
         ])
-        .split(area);
+        .split(area)
+}
+
+fn main_screen(f: &mut Frame, area: Rect, app: &App, w: &Workbench) {
+    let rows = screen_rows(area);
     if w.maximized {
         draw_panel(f, rows[0], app, w, w.focus);
     } else {
@@ -144,10 +149,14 @@ pub fn num(v: f64) -> String {
     }
 }
 
-pub fn status_line(w: &Workbench) -> Line<'static> {
-    let s = &w.sim;
-    let sep = || Span::styled(" │ ", Style::default().fg(Color::DarkGray));
-    let state = if w.running() {
+/// The status line's separator.
+pub fn sep() -> Span<'static> {
+    Span::styled(" │ ", Style::default().fg(Color::DarkGray))
+}
+
+/// The status line's first word: running or paused.
+pub fn run_badge(running: bool) -> Span<'static> {
+    if running {
         Span::styled(
             " ▶ running ",
             Style::default()
@@ -160,7 +169,12 @@ pub fn status_line(w: &Workbench) -> Line<'static> {
             " ‖ paused ",
             Style::default().fg(Color::Black).bg(Color::Yellow),
         )
-    };
+    }
+}
+
+pub fn status_line(w: &Workbench) -> Line<'static> {
+    let s = &w.sim;
+    let state = run_badge(w.running());
     let tick = match w.last_phase {
         Some(p) => match (&w.probe, w.test_mode) {
             (Some(probe), true) => w.describe_probe(p, probe),

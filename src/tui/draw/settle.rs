@@ -1,7 +1,7 @@
 //! The settling screen: pools of named units as bars (the units the last tick updated marked),
 //! plots of chosen units and goodness over cycles, the ticks, and the selected unit's inputs.
 
-use super::{num, panel_block};
+use super::{num, panel_block, sep};
 use crate::tui::app::{App, Hit};
 use crate::tui::colour::{colour, level, shade, ColourMode, Map};
 use crate::tui::settlebench::{SettleBench, SettlePanel};
@@ -25,15 +25,7 @@ const LINE_COLOURS: [Color; 8] = [
 ];
 
 pub fn screen(f: &mut Frame, area: Rect, app: &App, b: &SettleBench) {
-    let rows = Layout::default()
-        .direction(Direction::Vertical)
-        .constraints([
-            Constraint::Min(8),
-            Constraint::Length(1),
-            Constraint::Length(1),
-            Constraint::Length(1),
-        ])
-        .split(area);
+    let rows = super::screen_rows(area);
     if b.maximized {
         panel(f, rows[0], app, b, b.focus);
     } else {
@@ -492,21 +484,7 @@ pub fn detail_line(b: &SettleBench) -> Line<'static> {
 
 pub fn status_line(b: &SettleBench) -> Line<'static> {
     let s = &b.sim;
-    let sep = || Span::styled(" │ ", Style::default().fg(Color::DarkGray));
-    let state = if b.running() {
-        Span::styled(
-            " ▶ running ",
-            Style::default()
-                .fg(Color::Black)
-                .bg(Color::Green)
-                .add_modifier(Modifier::BOLD),
-        )
-    } else {
-        Span::styled(
-            " ‖ paused ",
-            Style::default().fg(Color::Black).bg(Color::Yellow),
-        )
-    };
+    let state = super::run_badge(b.running());
     let mut spans = vec![
         state,
         Span::raw(" "),
