@@ -248,6 +248,8 @@ fn hebb_learns_the_same_updated_by_pattern_or_by_epoch() {
 
 fn check(cs: Vec<pdp::claims::Claim>) {
     for c in cs {
+        // `cargo test --test local -- --nocapture` prints what was measured.
+        println!("{} | {}", c.text, c.detail);
         assert!(c.holds, "{}: {}", c.text, c.detail);
     }
 }

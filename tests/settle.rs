@@ -148,6 +148,7 @@ use pdp::spec;
 #[test]
 fn jets_and_sharks_answers_its_probes() {
     for c in settling::jets_sharks(&root().join("networks")).unwrap() {
+        println!("{} | {}", c.text, c.detail);
         assert!(c.holds, "{}: {}", c.text, c.detail);
     }
 }
@@ -155,6 +156,7 @@ fn jets_and_sharks_answers_its_probes() {
 #[test]
 fn the_necker_cube_settles_into_an_interpretation() {
     for c in settling::necker(&root().join("networks")).unwrap() {
+        println!("{} | {}", c.text, c.detail);
         assert!(c.holds, "{}: {}", c.text, c.detail);
     }
 }
@@ -162,6 +164,7 @@ fn the_necker_cube_settles_into_an_interpretation() {
 #[test]
 fn annealing_finds_the_global_maximum_more_often() {
     for c in settling::boltzmann(&root().join("networks")).unwrap() {
+        println!("{} | {}", c.text, c.detail);
         assert!(c.holds, "{}: {}", c.text, c.detail);
     }
 }
