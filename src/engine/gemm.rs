@@ -142,7 +142,9 @@ pub fn gemm(alpha: f32, a: Mat, b: Mat, beta: f32, c: MatMut) {
         matvec(alpha, a, b, beta, c.data);
     } else if k == 1 {
         outer(alpha, a, b, beta, c);
-    } else if m * n * k < SMALL {
+    } else if m * n * k < SMALL || (k <= 8 && a.rs == 1 && m <= 256) {
+        // Few sending units (an LSTM's one-hot input): packing for sgemm costs more than the
+        // products, which the loops below do column by column, skipping zeros.
         small(alpha, a, b, beta, c);
     } else {
         // SAFETY: the asserts above and in the constructors guarantee that every element
@@ -278,6 +280,9 @@ fn small(alpha: f32, a: Mat, b: Mat, beta: f32, c: MatMut) {
             s.fill(0.0);
             for p in 0..a.cols {
                 let bp = b.at(p, j);
+                if bp == 0.0 {
+                    continue;
+                }
                 let col = &a.data[p * a.cs..p * a.cs + m];
                 for (si, &ai) in s.iter_mut().zip(col) {
                     *si += ai * bp;
