@@ -39,3 +39,32 @@ pub(crate) fn trained(networks: &Path, name: &str) -> crate::Result<crate::sim::
     t.train_epochs(epochs, |_| {})?;
     Ok(t)
 }
+
+/// An exercise's checkable claims, run headless from the shipped networks' folder.
+pub type Check = fn(&Path) -> crate::Result<Vec<Claim>>;
+
+/// The exercises whose claims `pdp exercise NAME --check` runs: (name, the network it opens,
+/// its claims). The names are the pages in `docs/exercises/`.
+pub const EXERCISES: &[(&str, &str, Check)] = &[
+    ("jets-sharks", "jets-sharks", settling::jets_sharks),
+    ("necker-cube", "necker", necker_cube),
+    (
+        "pattern-associator",
+        "pattern-associator",
+        local::pattern_associator,
+    ),
+    ("auto-associator", "auto-associator", local::auto_associator),
+    ("hebbian-pca", "oja", local::oja_sanger),
+    ("competitive-learning", "competitive", local::competitive),
+    ("letters", "letters", time::letters),
+    ("temporal-xor", "temporal-xor", time::temporal_xor),
+    ("sentences", "sentences", time::sentences),
+    ("long-distance", "lag-lstm", time::long_distance),
+];
+
+/// The Necker cube's claims: settling, then annealing.
+fn necker_cube(networks: &Path) -> crate::Result<Vec<Claim>> {
+    let mut claims = settling::necker(networks)?;
+    claims.extend(settling::boltzmann(networks)?);
+    Ok(claims)
+}

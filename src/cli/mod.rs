@@ -3,6 +3,7 @@
 
 mod check;
 mod eval;
+mod exercise;
 mod figure;
 mod inspect;
 mod run;
@@ -55,6 +56,9 @@ enum Command {
     /// Settle a network that does not learn (interactive activation, constraint satisfaction)
     /// and print its activations by pool
     Run(run::RunArgs),
+    /// Check an exercise's claims headless (--check; --all --check for every one), or open
+    /// its network
+    Exercise(exercise::ExerciseArgs),
 }
 
 pub fn run() -> ExitCode {
@@ -88,6 +92,7 @@ pub fn run() -> ExitCode {
         Some(Command::Eval(args)) => eval::run(&args),
         Some(Command::Inspect(args)) => inspect::run(&args),
         Some(Command::Run(args)) => run::run(&args),
+        Some(Command::Exercise(args)) => exercise::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
