@@ -335,6 +335,49 @@ mod fuzz {
 
     proptest! {
         #![proptest_config(ProptestConfig {
+            cases: 300,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(13),
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+        /// Edited networks in time and sequence files: they train a window, or give a
+        /// positioned error, never a panic.
+        #[test]
+        fn edited_networks_in_time_never_panic(edits in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..4, any::<char>()), 1..6), which in 0usize..3) {
+            let dir = tempfile::tempdir().unwrap();
+            let net = ["lag-lstm", "letters", "temporal-xor"][which];
+            let text = edit(&std::fs::read_to_string(root().join("networks").join(format!("{net}.ron"))).unwrap(), &edits);
+            let seqs = r#"Patterns(name: "s", sequences: [
+                Sequence(steps: [Step(input: [1, 0, 0, 0, 0, 0, 0]), Step(input: [0, 0, 1, 0, 0, 0, 0]), Step(input: [0, 0, 0, 0, 0, 0, 1], target: [1, 0])]),
+                Sequence(steps: [Step(input: [0, 1, 0, 0, 0, 0, 0]), Step(input: [0, 0, 0, 0, 0, 0, 1], target: [0, 1])]),
+            ])"#;
+            let patterns = edit(seqs, &edits);
+            std::fs::write(dir.path().join("p.ron"), &patterns).unwrap();
+            let set = pdp::data::PatternSet::load(&dir.path().join("p.ron"));
+            if let Err(e) = &set {
+                prop_assert!(e.to_string().contains("p.ron"), "{}", e);
+            }
+            let path = dir.path().join("n.ron");
+            match LoadedNetwork::from_parts(&path, text, set.ok(), None) {
+                Ok(loaded) => {
+                    if let Ok(mut t) = pdp::sim::Trainer::from_loaded(loaded) {
+                        for _ in 0..60 {
+                            if t.tick().is_err() {
+                                break;
+                            }
+                        }
+                    }
+                }
+                Err(e) => {
+                    let msg = e.to_string();
+                    prop_assert!(msg.contains("n.ron:") || msg.contains("p.ron") || msg.contains("patterns"), "{}", msg);
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
             cases: 200,
             rng_seed: proptest::test_runner::RngSeed::Fixed(7),
             failure_persistence: None,

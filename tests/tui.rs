@@ -679,6 +679,11 @@ fn random_keys_never_panic() {
         "encoder",
         "jets-sharks",
         "necker-boltzmann",
+        "letters",
+        "lag-lstm",
+        "auto-associator",
+        "pattern-associator",
+        "competitive",
     ] {
         let mut app = open(name);
         let mut state = 12345u64;

@@ -655,12 +655,16 @@ impl App {
             | Action::InspectSet => {
                 let has_test = w.sim.test.is_some();
                 let net = &w.sim.net;
-                let layers: Vec<usize> = net
+                let mut layers: Vec<usize> = net
                     .order
                     .iter()
                     .copied()
                     .filter(|&l| !net.is_input(l))
                     .collect();
+                if layers.is_empty() {
+                    // An auto-associator: its one layer is input and output.
+                    layers.push(net.output);
+                }
                 let ins = w
                     .inspect
                     .get_or_insert_with(|| super::inspect::Inspect::new(&w.sim));
