@@ -265,7 +265,7 @@ fn what_a_settling_network_cannot_do_is_said() {
 #[test]
 fn the_picker_lists_settling_networks_with_their_rule() {
     let app = pdp::tui::app_for(pdp::tui::Start::Picker(common::root().join("networks"))).unwrap();
-    let t = text(&render(&app, 120, 24));
+    let t = text(&render(&app, 120, 60));
     for (name, rule) in [
         ("jets-sharks", "iac"),
         ("necker", "schema"),
@@ -293,5 +293,99 @@ fn the_picker_scrolls_to_keep_the_selection_in_view() {
     assert!(
         t.contains("▶ xor"),
         "the last network, selected, is shown:\n{t}"
+    );
+}
+
+#[test]
+fn an_exercise_shows_its_step_beside_the_network_and_runs_its_commands() {
+    let path = common::root().join("exercises/jets-sharks.ron");
+    let mut app = pdp::tui::app_with(
+        pdp::tui::Start::Network {
+            path,
+            weights: None,
+        },
+        KeyMap::default(),
+        ColourMode::TrueColor,
+    )
+    .unwrap();
+    let t = text(&render(&app, 150, 40));
+    assert!(t.contains("step 1 of 5 · Jets and Sharks"), "{t}");
+    assert!(t.contains("( previous step · ) next step"));
+    assert!(
+        matches!(app.screen, Screen::Settle(_)),
+        "the exercise opens its network"
+    );
+    // `)` and `(` move between steps, and stop at the ends.
+    for _ in 0..9 {
+        key(&mut app, ')');
+    }
+    assert_eq!(app.exercise.as_ref().unwrap().current, 4);
+    key(&mut app, '(');
+    key(&mut app, '(');
+    assert_eq!(app.exercise.as_ref().unwrap().current, 2);
+    // `!` runs the step's command: this one takes every input away.
+    assert!(bench(&app).sim.input.iter().any(|&v| v != 0.0));
+    key(&mut app, '!');
+    assert!(bench(&app).sim.input.iter().all(|&v| v == 0.0));
+    let t = text(&render(&app, 150, 40));
+    assert!(t.contains("! runs :clear"), "{t}");
+    // On a narrow terminal the step goes above the network.
+    let t = text(&render(&app, 80, 30));
+    assert!(t.lines().next().unwrap().contains("step 3 of 5"), "{t}");
+}
+
+#[test]
+fn the_picker_lists_exercises_first_and_opens_them() {
+    let mut app =
+        pdp::tui::app_for(pdp::tui::Start::Picker(common::root().join("networks"))).unwrap();
+    let Screen::Picker(p) = &app.screen else {
+        unreachable!()
+    };
+    let first = p.entries.first().unwrap();
+    assert_eq!(first.model, "exercise");
+    let xor = p
+        .entries
+        .iter()
+        .position(|e| e.name == "xor" && e.model == "exercise")
+        .unwrap();
+    for _ in 0..xor {
+        code(&mut app, KeyCode::Down);
+    }
+    code(&mut app, KeyCode::Enter);
+    assert_eq!(app.workbench().unwrap().sim.net.name, "xor");
+    assert_eq!(
+        app.exercise.as_ref().unwrap().spec.title,
+        "Exclusive or: why a hidden layer"
+    );
+}
+
+#[test]
+fn every_shipped_exercise_file_loads_and_its_commands_parse() {
+    let dir = common::root().join("exercises");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let e = pdp::tui::exercise::Exercise::open(&path).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!e.spec.steps.is_empty());
+        n += 1;
+    }
+    assert!(n >= 11, "{n} exercise files");
+    // A bad command is refused where it stands.
+    let bad = tempfile::tempdir().unwrap();
+    let f = bad.path().join("e.ron");
+    std::fs::write(
+        &f,
+        format!(
+            "Exercise(\n    title: \"t\",\n    network: \"{}\",\n    steps: [Step(text: \"x\", command: \":frobnicate\")],\n)",
+            common::network("xor").display()
+        ),
+    )
+    .unwrap();
+    let e = pdp::tui::exercise::Exercise::open(&f)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("e.ron:4:38") && e.contains("`:frobnicate` is not a command"),
+        "{e}"
     );
 }

@@ -26,6 +26,7 @@ pub fn run(files: &[PathBuf]) -> Result<()> {
                 line
             }),
             Kind::Settling => check_settling(path),
+            Kind::Exercise => check_exercise(path),
             Kind::Patterns => check_patterns(path),
             Kind::Weights => check_weights(path, &mut networks),
         });
@@ -100,6 +101,17 @@ fn check_settling(path: &Path) -> Result<String> {
         n,
         s.layout.pools.len(),
         links
+    ))
+}
+
+fn check_exercise(path: &Path) -> Result<String> {
+    let e = pdp::tui::exercise::Exercise::open(path)?;
+    Ok(format!(
+        "{}: ok, exercise `{}`: {} steps on {}",
+        path.display(),
+        e.spec.title,
+        e.spec.steps.len(),
+        e.network.display()
     ))
 }
 

@@ -48,8 +48,13 @@ pub fn run(a: &ExerciseArgs) -> Result<()> {
                 "--all checks every exercise: add --check".into(),
             ));
         }
-        // Open the exercise's network in the workbench.
-        let path: PathBuf = networks.join(format!("{}.ron", chosen[0].1));
+        // Open the exercise (its steps beside its network), or its network if it has no file.
+        let file = pdp::tui::exercise::exercises_dir().join(format!("{}.ron", chosen[0].0));
+        let path: PathBuf = if file.is_file() {
+            file
+        } else {
+            networks.join(format!("{}.ron", chosen[0].1))
+        };
         return super::tui(path, None);
     }
     let mut failed = 0;

@@ -4,6 +4,7 @@
 //! A file is parsed into a plain description (`NetworkSpec`, `PatternFile`, `WeightFile`),
 //! then checked; every check that fails names the file, line and column of the value at fault.
 
+pub mod exercise;
 pub mod locate;
 pub mod network;
 pub mod patterns;
@@ -144,6 +145,8 @@ pub enum FileKind {
     Settling,
     Patterns,
     Weights,
+    /// An exercise (`Exercise(`): steps beside a network.
+    Exercise,
 }
 
 /// The kind of a RON text, or the byte offset of what stands where the struct name should.
@@ -170,6 +173,7 @@ pub fn kind_of_text(text: &str) -> std::result::Result<FileKind, usize> {
         "Settling" => Ok(FileKind::Settling),
         "Patterns" => Ok(FileKind::Patterns),
         "Weights" => Ok(FileKind::Weights),
+        "Exercise" => Ok(FileKind::Exercise),
         _ => Err(text.len() - rest.len()),
     }
 }
@@ -188,7 +192,7 @@ pub fn kind_of(path: &Path) -> Result<FileKind> {
             path,
             &text,
             Position::of_offset(&text, offset),
-            "cannot tell what this file is: start it with Network(, Settling(, Patterns( or Weights(",
+            "cannot tell what this file is: start it with Network(, Settling(, Patterns(, Weights( or Exercise(",
         ))
     })
 }

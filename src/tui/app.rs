@@ -109,6 +109,8 @@ pub struct App {
     pub quit: bool,
     /// Screen regions of the last frame, for the mouse.
     pub hits: RefCell<Vec<(Rect, Hit)>>,
+    /// The exercise being worked, shown beside the network.
+    pub exercise: Option<super::exercise::Exercise>,
 }
 
 impl App {
@@ -122,6 +124,7 @@ impl App {
             colours,
             quit: false,
             hits: RefCell::new(Vec::new()),
+            exercise: None,
         }
     }
 
@@ -253,8 +256,27 @@ impl App {
         let Some(entry) = p.entries.get(p.selected) else {
             return;
         };
-        match super::open_screen(&entry.path, None) {
+        let exercise = match crate::spec::kind_of(&entry.path) {
+            Ok(crate::spec::FileKind::Exercise) => {
+                match super::exercise::Exercise::open(&entry.path) {
+                    Ok(e) => Some(e),
+                    Err(e) => {
+                        self.overlay = Some(Overlay::Error {
+                            title: format!("{} does not load", entry.path.display()),
+                            text: e.to_string(),
+                        });
+                        return;
+                    }
+                }
+            }
+            _ => None,
+        };
+        let path = exercise
+            .as_ref()
+            .map_or(entry.path.clone(), |e| e.network.clone());
+        match super::open_screen(&path, None) {
             Ok(screen) => {
+                self.exercise = exercise;
                 let hint = match &screen {
                     Screen::Settle(b) => format!(
                         "opened {}: enter gives the selected unit input, :input NAME too; t ticks, space runs",
@@ -477,6 +499,9 @@ impl App {
             Action::Quit => return self.request_quit(false),
             Action::Help => return self.overlay = Some(Overlay::Help { scroll: 0 }),
             Action::Command => return self.command = Some(String::new()),
+            Action::ExercisePrev | Action::ExerciseNext | Action::ExerciseRun => {
+                return self.exercise_action(a)
+            }
             _ => {}
         }
         if let Screen::Settle(b) = &mut self.screen {
@@ -703,9 +728,34 @@ impl App {
                     net.layers[ins.layer].name
                 ))
             }
-            Action::Quit | Action::Help | Action::Command => unreachable!(),
+            Action::Quit
+            | Action::Help
+            | Action::Command
+            | Action::ExercisePrev
+            | Action::ExerciseNext
+            | Action::ExerciseRun => unreachable!("handled above"),
         };
         self.report(r);
+    }
+
+    fn exercise_action(&mut self, a: Action) {
+        let Some(ex) = self.exercise.as_mut() else {
+            return self.error("no exercise is open: pdp exercise NAME, or pick one in the picker");
+        };
+        match a {
+            Action::ExercisePrev | Action::ExerciseNext => {
+                ex.go(if a == Action::ExerciseNext { 1 } else { -1 });
+                let (k, n) = (ex.current + 1, ex.spec.steps.len());
+                self.info(format!("exercise step {k} of {n}"));
+            }
+            _ => match ex.step().command.clone() {
+                Some(c) => {
+                    let line = c.trim().trim_start_matches(':').to_string();
+                    self.run_line(&line);
+                }
+                None => self.info("this step has no command: follow its text"),
+            },
+        }
     }
 
     /// Runs a `:` line.

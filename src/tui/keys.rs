@@ -57,6 +57,9 @@ actions! {
     InspectLayerNext, "inspect_layer_next", ["}"], "inspect view: the next layer";
     InspectGroup, "inspect_group", ["g"], "inspect view: compare patterns or class means";
     InspectSet, "inspect_set", ["T"], "inspect view: the training or the test set";
+    ExercisePrev, "exercise_prev", ["("], "exercise: the previous step";
+    ExerciseNext, "exercise_next", [")"], "exercise: the next step";
+    ExerciseRun, "exercise_run", ["!"], "exercise: run the step's command";
     Command, "command", [":"], "command line (:help lists commands)";
     Help, "help", ["?", "f1"], "this help";
     Quit, "quit", ["q"], "quit";

@@ -5,6 +5,7 @@ pub mod app;
 pub mod colour;
 pub mod command;
 pub mod draw;
+pub mod exercise;
 mod export;
 pub mod form;
 pub mod inspect;
@@ -52,11 +53,9 @@ pub fn app_for(start: Start) -> crate::Result<App> {
         Ok(k) => (k, None),
         Err(e) => (keys::KeyMap::default(), Some(e.to_string())),
     };
-    let screen = match start {
-        Start::Picker(dir) => Screen::Picker(Picker::scan(&dir)),
-        Start::Network { path, weights } => open_screen(&path, weights.as_deref())?,
-    };
+    let (screen, exercise) = start_screen(start)?;
     let mut app = App::new(screen, keys, colour::ColourMode::detect());
+    app.exercise = exercise;
     app.message = Some(match key_error {
         Some(e) => Message {
             text: format!("key file ignored: {e}"),
@@ -78,11 +77,25 @@ pub fn app_with(
     keys: keys::KeyMap,
     colours: colour::ColourMode,
 ) -> crate::Result<App> {
-    let screen = match start {
-        Start::Picker(dir) => Screen::Picker(Picker::scan(&dir)),
-        Start::Network { path, weights } => open_screen(&path, weights.as_deref())?,
-    };
-    Ok(App::new(screen, keys, colours))
+    let (screen, exercise) = start_screen(start)?;
+    let mut app = App::new(screen, keys, colours);
+    app.exercise = exercise;
+    Ok(app)
+}
+
+/// The screen a start opens on, and the exercise when the file is one.
+fn start_screen(start: Start) -> crate::Result<(Screen, Option<exercise::Exercise>)> {
+    match start {
+        Start::Picker(dir) => Ok((Screen::Picker(Picker::scan(&dir)), None)),
+        Start::Network { path, weights } => {
+            if crate::spec::kind_of(&path)? == crate::spec::FileKind::Exercise {
+                let e = exercise::Exercise::open(&path)?;
+                let screen = open_screen(&e.network, weights.as_deref())?;
+                return Ok((screen, Some(e)));
+            }
+            Ok((open_screen(&path, weights.as_deref())?, None))
+        }
+    }
 }
 
 /// Opens a network file on the screen its kind needs: the learning workbench, or the

@@ -30,7 +30,7 @@ impl Picker {
             })
             .unwrap_or_default();
         paths.sort();
-        let entries = paths
+        let entries: Vec<PickerEntry> = paths
             .into_iter()
             .map(|path| match describe(&path) {
                 Ok((name, model, description)) => PickerEntry {
@@ -50,9 +50,45 @@ impl Picker {
                 },
             })
             .collect();
+        // The exercises beside the networks (in `exercises/`, next to `networks/`), first.
+        let mut exercises: Vec<PathBuf> = dir
+            .parent()
+            .map(|p| p.join("exercises"))
+            .and_then(|d| std::fs::read_dir(d).ok())
+            .map(|rd| {
+                rd.filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|e| e == "ron"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        exercises.sort();
+        let mut all: Vec<PickerEntry> = exercises
+            .into_iter()
+            .map(|path| {
+                let stem = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                match crate::tui::exercise::Exercise::open(&path) {
+                    Ok(e) => PickerEntry {
+                        name: stem,
+                        model: "exercise".into(),
+                        description: e.spec.title,
+                        path,
+                    },
+                    Err(_) => PickerEntry {
+                        name: stem,
+                        model: "exercise".into(),
+                        description: "(does not load: Enter shows why)".into(),
+                        path,
+                    },
+                }
+            })
+            .collect();
+        all.extend(entries);
         Picker {
             dir: dir.to_path_buf(),
-            entries,
+            entries: all,
             selected: 0,
         }
     }

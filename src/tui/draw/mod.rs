@@ -38,12 +38,55 @@ pub fn draw(f: &mut Frame, app: &App) {
         );
         return;
     }
+    // An exercise's step goes beside the network (or above it, on a narrow terminal).
+    let area = match (&app.exercise, &app.screen) {
+        (Some(ex), Screen::Main(_) | Screen::Settle(_)) => {
+            let side = (area.width * 3 / 10).clamp(28, 52);
+            if area.width >= side + MIN_SIZE.0 {
+                let panel = Rect::new(area.x + area.width - side, area.y, side, area.height);
+                exercise_panel(f, panel, ex);
+                Rect::new(area.x, area.y, area.width - side, area.height)
+            } else {
+                let band = 7.min(area.height.saturating_sub(MIN_SIZE.1));
+                exercise_panel(f, Rect::new(area.x, area.y, area.width, band), ex);
+                Rect::new(area.x, area.y + band, area.width, area.height - band)
+            }
+        }
+        _ => area,
+    };
     match &app.screen {
         Screen::Picker(p) => overlays::picker(f, area, app, p),
         Screen::Main(w) => main_screen(f, area, app, w),
         Screen::Settle(b) => settle::screen(f, area, app, b),
     }
     overlays::overlay(f, area, app);
+}
+
+/// The exercise's current step: its text, its command, the keys that move between steps.
+fn exercise_panel(f: &mut Frame, area: Rect, ex: &crate::tui::exercise::Exercise) {
+    let n = ex.spec.steps.len();
+    let block = panel_block(
+        format!("step {} of {n} · {}", ex.current + 1, ex.spec.title),
+        true,
+    );
+    let step = ex.step();
+    let mut lines = vec![Line::from(step.text.clone()), Line::from("")];
+    if let Some(c) = &step.command {
+        lines.push(Line::from(vec![
+            Span::styled("! runs ", Style::default().fg(Color::DarkGray)),
+            Span::styled(c.clone(), Style::default().fg(Color::Cyan)),
+        ]));
+    }
+    lines.push(Line::from(Span::styled(
+        "( previous step · ) next step",
+        Style::default().fg(Color::DarkGray),
+    )));
+    f.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(ratatui::widgets::Wrap { trim: true }),
+        area,
+    );
 }
 
 /// A bordered block, its title bright when the panel has the focus.
