@@ -1,6 +1,7 @@
 //! The checkable claims of the shipped exercises: what each exercise says will happen, run
 //! headless and checked. The tests assert that every claim holds, and so can a teacher.
 
+pub mod backprop;
 pub mod local;
 pub mod settling;
 pub mod time;
@@ -46,6 +47,12 @@ pub type Check = fn(&Path) -> crate::Result<Vec<Claim>>;
 /// The exercises whose claims `pdp exercise NAME --check` runs: (name, the network it opens,
 /// its claims). The names are the pages in `docs/exercises/`.
 pub const EXERCISES: &[(&str, &str, Check)] = &[
+    ("xor", "xor", backprop::xor),
+    (
+        "interference",
+        "interference-sequential",
+        backprop::interference,
+    ),
     ("jets-sharks", "jets-sharks", settling::jets_sharks),
     ("necker-cube", "necker", necker_cube),
     (

@@ -47,6 +47,12 @@ fn text_line(r: &EpochReport) -> String {
     if let Some(a) = r.test_accuracy {
         s += &format!("  test {}", percent(Some(a)));
     }
+    for set in &r.sets {
+        s += &format!("  {} {:.6}", set.name, set.loss);
+        if let Some(a) = set.accuracy {
+            s += &format!(" ({})", percent(Some(a)));
+        }
+    }
     if let Some(by) = &r.error_by_position {
         let parts: Vec<String> = by
             .iter()

@@ -270,6 +270,43 @@ impl PatternSet {
         set
     }
 
+    /// Several sets as one, their patterns one after another (trained in the network's order,
+    /// so `Permuted` mixes them): interleaved learning. Names keep their set's name in front.
+    pub fn interleave(sets: &[PatternSet]) -> PatternSet {
+        let first = &sets[0];
+        let mut out = PatternSet::empty(&first.path);
+        out.name = sets
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join(" + ");
+        out.input_size = first.input_size;
+        out.target_size = first.target_size;
+        out.classes = first.classes.clone();
+        let (mut inputs, mut targets, mut labels, mut names) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let labelled = sets
+            .iter()
+            .all(|s| s.has_labels() && s.classes == first.classes);
+        for s in sets {
+            for i in 0..s.len() {
+                inputs.extend(s.input(i));
+                targets.extend(s.target(i));
+                if labelled {
+                    labels.push(s.label(i).unwrap_or(0) as u16);
+                }
+                names.push(format!("{}:{}", s.name, s.name(i)));
+            }
+        }
+        out.len = names.len();
+        out.inputs = Inputs::Dense(inputs);
+        out.targets = Targets::Dense(targets);
+        out.labels = labelled.then_some(labels);
+        out.names = names;
+        out.origin = first.origin.clone();
+        out
+    }
+
     fn origin_source(&self) -> &RonSource {
         match &self.origin {
             Origin::Inline(s) | Origin::Source(s) => s,

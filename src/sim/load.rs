@@ -14,6 +14,10 @@ pub struct LoadedNetwork {
     pub topology: Topology,
     pub train: Option<Arc<PatternSet>>,
     pub test: Option<Arc<PatternSet>>,
+    /// A training schedule: each stage's set (several files interleaved into one) and epochs.
+    pub stages: Vec<(Arc<PatternSet>, usize)>,
+    /// Sets evaluated after every epoch, each reported on its own.
+    pub evaluate: Vec<Arc<PatternSet>>,
 }
 
 impl LoadedNetwork {
@@ -52,13 +56,70 @@ impl LoadedNetwork {
         let spec: NetworkSpec = source.parse()?;
         let topology = spec.validate(&source)?;
         let [train, test] = sets(&source, &spec, &topology)?;
-        Ok(LoadedNetwork {
+        let mut loaded = LoadedNetwork {
             path: source.path.clone(),
             source,
             spec,
             topology,
             train,
             test,
+            stages: Vec::new(),
+            evaluate: Vec::new(),
+        };
+        loaded.read_schedule()?;
+        Ok(loaded)
+    }
+
+    /// Reads the schedule's and the evaluation's pattern files; the first stage's set is the
+    /// training set, and the network trains for the stages' epochs in all.
+    fn read_schedule(&mut self) -> Result<()> {
+        let root = RonPath::new();
+        let spec = self.spec.clone();
+        for (i, stage) in spec.schedule.iter().enumerate() {
+            let at = root.field("schedule").index(i);
+            if stage.train.is_empty() {
+                return Err(self.source.error_at(
+                    &at.field("train"),
+                    "a stage trains on at least one pattern file",
+                ));
+            }
+            if stage.epochs == 0 {
+                return Err(self
+                    .source
+                    .error_at(&at.field("epochs"), "a stage lasts at least one epoch"));
+            }
+            let mut sets = Vec::new();
+            for (j, file) in stage.train.iter().enumerate() {
+                sets.push(self.read_set(file, &at.field("train").index(j))?);
+            }
+            let set = if sets.len() == 1 {
+                sets.remove(0)
+            } else {
+                PatternSet::interleave(&sets)
+            };
+            check_fits(&set, &self.spec, &self.topology)?;
+            self.stages.push((Arc::new(set), stage.epochs));
+        }
+        for (i, file) in spec.evaluate.iter().enumerate() {
+            let set = self.read_set(file, &root.field("evaluate").index(i))?;
+            check_fits(&set, &self.spec, &self.topology)?;
+            self.evaluate.push(Arc::new(set));
+        }
+        if let Some((first, _)) = self.stages.first() {
+            self.train = Some(first.clone());
+            self.spec.training.epochs = self.stages.iter().map(|s| s.1).sum();
+        }
+        Ok(())
+    }
+
+    /// A pattern file named at `at`; one that cannot be read is reported there.
+    fn read_set(&self, file: &str, at: &RonPath) -> Result<PatternSet> {
+        let set_path = self.source.resolve(file);
+        PatternSet::load(&set_path).map_err(|e| match e {
+            crate::Error::File(d) if d.position.is_none() && d.file == set_path => self
+                .source
+                .error_at(at, format!("{}: {}", d.file.display(), d.message)),
+            other => other,
         })
     }
 

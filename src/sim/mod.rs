@@ -10,6 +10,6 @@ mod trainer;
 
 pub use load::LoadedNetwork;
 pub use trainer::{
-    step_of, EpochReport, EvalTotals, Phase, Probe, SetKind, StopReason, TickReport, Trainer,
-    MAX_BLOCK,
+    step_of, EpochReport, EvalTotals, Phase, Probe, SetKind, SetReport, StopReason, TickReport,
+    Trainer, MAX_BLOCK,
 };

@@ -83,7 +83,19 @@ pub struct EpochReport {
     /// error (pss) at each position.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error_by_position: Option<Vec<Option<f64>>>,
+    /// The network's `evaluate` sets after the epoch, each on its own.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sets: Vec<SetReport>,
     pub seconds: f64,
+}
+
+/// One evaluated set's figures after an epoch.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SetReport {
+    pub name: String,
+    pub loss: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accuracy: Option<f64>,
 }
 
 /// Sums over the patterns of an epoch or an evaluation.
@@ -184,6 +196,10 @@ pub struct Trainer {
     eval_activity: Option<Activity>,
     /// Networks in time: the window and where training stands in the sequences.
     pub seq: Option<super::sequence::SeqRun>,
+    /// A training schedule: each stage's set and epochs (empty: the one training set).
+    pub stages: Vec<(Arc<PatternSet>, usize)>,
+    /// Sets evaluated after every epoch.
+    pub evaluations: Vec<Arc<PatternSet>>,
     /// Draws stochastic units and output noise (local rules), afresh from the seed each epoch.
     noise_rng: ChaCha8Rng,
 }
@@ -251,6 +267,8 @@ impl Trainer {
             eval_activity: None,
             noise_rng: rng_for(seed, NOISE_STREAM),
             seq: None,
+            stages: loaded.stages.clone(),
+            evaluations: loaded.evaluate.clone(),
         };
         if t.net.in_time() {
             t.seq = Some(super::sequence::SeqRun::new(&t.net));
@@ -268,6 +286,41 @@ impl Trainer {
         self.restart_epoch();
     }
 
+    /// The schedule's stage for the epoch to come, and its first epoch.
+    pub fn stage(&self) -> Option<(usize, usize)> {
+        let mut start = 0;
+        for (i, (_, n)) in self.stages.iter().enumerate() {
+            if self.epoch < start + n || i + 1 == self.stages.len() {
+                return Some((i, start));
+            }
+            start += n;
+        }
+        None
+    }
+
+    /// Trains on the schedule's stage for the epoch to come (when it changes, the new set).
+    fn enter_stage(&mut self) {
+        let Some((i, _)) = self.stage() else {
+            return;
+        };
+        let set = self.stages[i].0.clone();
+        if !Arc::ptr_eq(&set, &self.train) {
+            self.correctness = Correctness::resolve(
+                self.spec.training.accuracy,
+                self.net.layers[self.net.output].activation,
+                set.has_labels(),
+            );
+            self.pattern_errors = vec![None; set.len()];
+            self.train = set;
+            let capacity = update_size(self.spec.training.update, self.train.len()).min(MAX_BLOCK);
+            self.activity = Activity::new(&self.net, capacity);
+            self.plan.clear();
+            self.block.clear();
+            self.next = 0;
+            self.period_left = 0;
+        }
+    }
+
     /// Draws the parameters afresh from `seed` and forgets all training.
     pub fn reset(&mut self, seed: u64) {
         self.seed = seed;
@@ -283,6 +336,7 @@ impl Trainer {
 
     /// Starts the current epoch again from its first pattern (after loading weights, say).
     pub(super) fn restart_epoch(&mut self) {
+        self.enter_stage();
         self.plan.clear();
         self.block.clear();
         self.next = 0;
@@ -685,10 +739,21 @@ impl Trainer {
                     nvl: measures.map(|m| m.1),
                     vcor: measures.map(|m| m.2),
                     error_by_position: self.seq_epoch_positions(),
+                    sets: Vec::new(),
                     seconds,
                 };
+                let mut r = r;
+                for set in self.evaluations.clone() {
+                    let t = self.evaluate(&set, |_, _, _| {});
+                    r.sets.push(SetReport {
+                        name: set.name.clone(),
+                        loss: t.loss(loss),
+                        accuracy: t.accuracy(),
+                    });
+                }
                 self.epoch += 1;
                 self.history.push(r.clone());
+                self.enter_stage();
                 self.start_epoch();
                 report.epoch = Some(r);
             }

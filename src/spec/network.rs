@@ -21,6 +21,23 @@ pub struct NetworkSpec {
     /// The test pattern file, relative to the network file.
     #[serde(default)]
     pub test: Option<String>,
+    /// A training schedule: stages, each training on one pattern file, or several interleaved,
+    /// for some epochs. Replaces `train` when given.
+    #[serde(default)]
+    pub schedule: Vec<StageSpec>,
+    /// Pattern files evaluated after every epoch, each reported on its own (`sets`).
+    #[serde(default)]
+    pub evaluate: Vec<String>,
+}
+
+/// One stage of a training schedule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename = "Stage")]
+pub struct StageSpec {
+    /// The pattern files trained on; several are interleaved (their patterns together, in the
+    /// training `order`).
+    pub train: Vec<String>,
+    pub epochs: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

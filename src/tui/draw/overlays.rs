@@ -34,7 +34,7 @@ fn boxed(title: &str, colour: Color) -> Block<'static> {
 
 pub fn picker(f: &mut Frame, area: Rect, app: &App, p: &Picker) {
     let block = boxed(
-        "pdp · choose a network · ↑↓ select · enter open · ? help · q quit",
+        "pdp · choose an exercise or a network · ↑↓ select · enter open · ? help · q quit",
         Color::Cyan,
     );
     let inner = block.inner(area);

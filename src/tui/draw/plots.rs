@@ -42,6 +42,13 @@ pub fn render(f: &mut Frame, area: Rect, w: &Workbench, focused: bool) {
             .collect()
     };
     let train_loss = pts(&|r| Some(r.loss));
+    // The schedule's evaluated sets, each its own line.
+    let set_names: Vec<String> = h.last().map_or(Vec::new(), |r| {
+        r.sets.iter().map(|s| s.name.clone()).collect()
+    });
+    let set_loss: Vec<Vec<(f64, f64)>> = (0..set_names.len())
+        .map(|k| pts(&|r: &crate::sim::EpochReport| r.sets.get(k).map(|s| s.loss)))
+        .collect();
     let test_loss = pts(&|r| r.test_loss);
     let train_acc = pts(&|r| r.train_accuracy);
     let test_acc = pts(&|r| r.test_accuracy);
@@ -71,6 +78,7 @@ pub fn render(f: &mut Frame, area: Rect, w: &Workbench, focused: bool) {
     let y_max = train_loss
         .iter()
         .chain(&test_loss)
+        .chain(set_loss.iter().flatten())
         .map(|p| p.1)
         .filter(|v| v.is_finite())
         .fold(0.0f64, f64::max)
@@ -82,6 +90,22 @@ pub fn render(f: &mut Frame, area: Rect, w: &Workbench, focused: bool) {
         .graph_type(kind)
         .style(Style::default().fg(Color::Cyan))
         .data(&train_loss)];
+    const SET_COLOURS: [Color; 4] = [
+        Color::LightGreen,
+        Color::LightRed,
+        Color::LightBlue,
+        Color::White,
+    ];
+    for (k, (name, data)) in set_names.iter().zip(&set_loss).enumerate() {
+        sets.push(
+            Dataset::default()
+                .name(format!("{name}{}", last(data)))
+                .marker(Marker::Braille)
+                .graph_type(kind)
+                .style(Style::default().fg(SET_COLOURS[k % SET_COLOURS.len()]))
+                .data(data),
+        );
+    }
     if !test_loss.is_empty() {
         sets.push(
             Dataset::default()
