@@ -66,7 +66,7 @@ fn pdp_exercise_checks_claims_and_says_what_it_knows() {
     let (code, _, err) = common::pdp(&["exercise", "nonsense", "--check"]);
     assert_eq!(code, 1);
     assert!(
-        err.contains("no exercise `nonsense`; the exercises are xor, interference, jets-sharks"),
+        err.contains("no exercise `nonsense`; the exercises are xor, mnist-representations"),
         "{err}"
     );
     let (code, _, err) = common::pdp(&["exercise", "--all"]);

@@ -240,7 +240,7 @@ fn mono_mode_uses_shades_instead_of_colour() {
 #[test]
 fn the_picker_lists_the_shipped_networks() {
     let app = pdp::tui::app_for(Start::Picker(common::root().join("networks"))).unwrap();
-    let buf = render(&app, 100, 40);
+    let buf = render(&app, 100, 60);
     let t = text(&buf);
     for name in ["encoder", "mnist", "mnist-adam", "xor"] {
         assert!(t.contains(name), "{name}");

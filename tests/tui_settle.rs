@@ -369,7 +369,7 @@ fn every_shipped_exercise_file_loads_and_its_commands_parse() {
         assert!(!e.spec.steps.is_empty());
         n += 1;
     }
-    assert!(n >= 11, "{n} exercise files");
+    assert!(n >= 15, "{n} exercise files");
     // A bad command is refused where it stands.
     let bad = tempfile::tempdir().unwrap();
     let f = bad.path().join("e.ron");

@@ -49,6 +49,13 @@ pub type Check = fn(&Path) -> crate::Result<Vec<Claim>>;
 pub const EXERCISES: &[(&str, &str, Check)] = &[
     ("xor", "xor", backprop::xor),
     (
+        "mnist-representations",
+        "mnist",
+        backprop::mnist_representations,
+    ),
+    ("semantic-network", "semantic", backprop::semantic_network),
+    ("autoencoder", "mnist-autoencoder", backprop::autoencoder),
+    (
         "interference",
         "interference-sequential",
         backprop::interference,
