@@ -73,3 +73,43 @@ fn pdp_exercise_checks_claims_and_says_what_it_knows() {
     assert_eq!(code, 1);
     assert!(err.contains("add --check"), "{err}");
 }
+
+#[test]
+fn every_key_and_command_the_guide_names_exists() {
+    let guide = std::fs::read_to_string(common::root().join("docs/guide.md")).unwrap();
+    let keys: Vec<String> = pdp::tui::keys::TABLE
+        .iter()
+        .map(|&(_, _, keys, doc)| {
+            let ks: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+            format!("| {} | {doc} |", ks.join(" "))
+        })
+        .collect();
+    let commands: Vec<&str> = pdp::tui::command::COMMANDS.iter().map(|c| c.0).collect();
+    let mut in_keys = false;
+    for line in guide.lines() {
+        if line.starts_with("| key | action |") {
+            in_keys = true;
+            continue;
+        }
+        if in_keys && !line.starts_with('|') {
+            in_keys = false;
+        }
+        if in_keys && !line.starts_with("| ---") {
+            assert!(
+                keys.contains(&line.to_string()),
+                "the guide names a key the table lacks: {line}"
+            );
+        }
+        if let Some(rest) = line.strip_prefix("| `:") {
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            // (`:` alone is the key that opens the command line.)
+            assert!(
+                name.is_empty() || commands.contains(&name.as_str()),
+                "the guide names a command that does not exist: :{name}"
+            );
+        }
+    }
+}
