@@ -7,16 +7,9 @@ use common::network;
 use pdp::analysis;
 use pdp::sim::Trainer;
 
-fn check(cs: Vec<pdp::claims::Claim>) {
-    for c in cs {
-        println!("{} | {}", c.text, c.detail);
-        assert!(c.holds, "{}: {}", c.text, c.detail);
-    }
-}
+use common::check;
 
-fn networks() -> std::path::PathBuf {
-    common::root().join("networks")
-}
+use common::networks;
 
 #[test]
 fn mnist_representations_after_one_epoch() {

@@ -246,13 +246,7 @@ fn hebb_learns_the_same_updated_by_pattern_or_by_epoch() {
     assert!((weights(&a) - weights(&b)).abs().max() < 1e-6);
 }
 
-fn check(cs: Vec<pdp::claims::Claim>) {
-    for c in cs {
-        // `cargo test --test local -- --nocapture` prints what was measured.
-        println!("{} | {}", c.text, c.detail);
-        assert!(c.holds, "{}: {}", c.text, c.detail);
-    }
-}
+use common::check;
 
 #[test]
 fn pattern_associator_exercise() {

@@ -5,12 +5,7 @@ mod common;
 
 use pdp::sim::Trainer;
 
-fn check(cs: Vec<pdp::claims::Claim>) {
-    for c in cs {
-        println!("{} | {}", c.text, c.detail);
-        assert!(c.holds, "{}: {}", c.text, c.detail);
-    }
-}
+use common::check;
 
 #[test]
 fn xor_exercise() {

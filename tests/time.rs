@@ -258,16 +258,9 @@ fn ticks_and_the_fast_path_give_the_same_bits() {
     assert_eq!(common::param_bits(&a), common::param_bits(&b));
 }
 
-fn check(cs: Vec<pdp::claims::Claim>) {
-    for c in cs {
-        println!("{} | {}", c.text, c.detail);
-        assert!(c.holds, "{}: {}", c.text, c.detail);
-    }
-}
+use common::check;
 
-fn networks() -> std::path::PathBuf {
-    common::root().join("networks")
-}
+use common::networks;
 
 #[test]
 fn letters_exercise() {

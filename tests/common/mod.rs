@@ -114,3 +114,16 @@ pub fn pdp(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// Asserts every claim of an exercise, printing what was measured (`-- --nocapture`).
+pub fn check(claims: Vec<pdp::claims::Claim>) {
+    for c in claims {
+        println!("{} | {}", c.text, c.detail);
+        assert!(c.holds, "{}: {}", c.text, c.detail);
+    }
+}
+
+/// The shipped networks' folder.
+pub fn networks() -> PathBuf {
+    root().join("networks")
+}
