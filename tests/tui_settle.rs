@@ -309,7 +309,10 @@ fn an_exercise_shows_its_step_beside_the_network_and_runs_its_commands() {
     )
     .unwrap();
     let t = text(&render(&app, 150, 40));
-    assert!(t.contains("step 1 of 5 · Jets and Sharks"), "{t}");
+    assert!(
+        t.contains("step 1 of 5 · ) next ( back · Jets and Sha"),
+        "{t}"
+    );
     assert!(t.contains("( previous step · ) next step"));
     assert!(
         matches!(app.screen, Screen::Settle(_)),

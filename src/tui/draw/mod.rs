@@ -65,11 +65,20 @@ pub fn draw(f: &mut Frame, app: &App) {
 /// The exercise's current step: its text, its command, the keys that move between steps.
 fn exercise_panel(f: &mut Frame, area: Rect, ex: &crate::tui::exercise::Exercise) {
     let n = ex.spec.steps.len();
+    let step = ex.step();
+    // The keys go in the title, so that a short panel still shows them.
+    let run = step
+        .command
+        .as_ref()
+        .map_or(String::new(), |c| format!(" · ! runs {c}"));
     let block = panel_block(
-        format!("step {} of {n} · {}", ex.current + 1, ex.spec.title),
+        format!(
+            "step {} of {n} · ) next ( back{run} · {}",
+            ex.current + 1,
+            ex.spec.title
+        ),
         true,
     );
-    let step = ex.step();
     let mut lines = vec![Line::from(step.text.clone()), Line::from("")];
     if let Some(c) = &step.command {
         lines.push(Line::from(vec![
