@@ -48,6 +48,7 @@ pub fn run(a: &EvalArgs) -> Result<()> {
     };
     let net = t.net.clone();
     let loss = t.spec.training.loss;
+    let supervised = t.spec.training.rule.supervised();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut failure = None;
     let totals = t.evaluate(&set, |p, act: &Activity, c| {
@@ -97,12 +98,21 @@ pub fn run(a: &EvalArgs) -> Result<()> {
                 Loss::SumSquared => format!("pss {:.4}", e.sse),
                 Loss::CrossEntropy => format!("loss {:.4}", e.loss),
             };
-            format!(
-                "{:<10} output {}  target {}  {err}{mark}",
-                set.name(p),
-                vector(output),
-                vector(target)
-            )
+            if supervised {
+                format!(
+                    "{:<10} output {}  target {}  {err}{mark}",
+                    set.name(p),
+                    vector(output),
+                    vector(target)
+                )
+            } else {
+                // Rules without a teacher: no target; the error is the reconstruction's.
+                format!(
+                    "{:<10} output {}  reconstruction {err}",
+                    set.name(p),
+                    vector(output)
+                )
+            }
         };
         if failure.is_none() {
             if let Err(e) = writeln!(out, "{line}") {
