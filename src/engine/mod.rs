@@ -9,6 +9,7 @@ pub mod loss;
 pub mod net;
 pub mod optim;
 pub mod recurrent;
+pub mod wide;
 
 pub use backprop::{Activity, GradMode};
 pub use loss::{Correctness, PatternError};

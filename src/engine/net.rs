@@ -35,7 +35,8 @@ impl Param {
 
     /// Sets the gradient to zero.
     pub fn clear_grad(&mut self) {
-        self.grad.fill(0.0);
+        // Through the slice: nalgebra's `fill` walks an iterator element by element.
+        self.grad.as_mut_slice().fill(0.0);
         self.grad_columns = Some(Vec::new());
     }
 }

@@ -10,6 +10,7 @@ use super::backprop::{self, Activity};
 use super::gemm::{gemm, Mat, MatMut};
 use super::loss::Correctness;
 use super::net::{Kind, Network, Param, GATES};
+use super::wide::wide;
 use crate::spec::Loss;
 use nalgebra::DMatrix;
 
@@ -17,7 +18,7 @@ use nalgebra::DMatrix;
 /// and |f| <= 1/2, 2^f by its Taylor polynomial. An LSTM step takes five exponentials per
 /// cell; libm's expf is a call the compiler cannot vectorise, and this is a few multiplies it
 /// can. Every tick and the fast path use it alike.
-#[inline]
+#[inline(always)]
 fn exp(x: f32) -> f32 {
     // Adding and taking away 1.5 * 2^23 rounds to the nearest integer without a call.
     const ROUND: f32 = 12_582_912.0;
@@ -36,13 +37,13 @@ fn exp(x: f32) -> f32 {
     f32::from_bits(i_bits.wrapping_add(127) << 23) * p
 }
 
-#[inline]
+#[inline(always)]
 fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + exp(-x))
 }
 
 /// tanh(x) as 2 sigmoid(2x) - 1.
-#[inline]
+#[inline(always)]
 fn tanh(x: f32) -> f32 {
     2.0 / (1.0 + exp(-2.0 * x)) - 1.0
 }
@@ -103,9 +104,7 @@ pub struct Cells {
     /// The gates' net inputs, stacked as the layer's rows (4n x columns): the input gate's
     /// tick computes them all in one product, each gate's tick its activation.
     pub z: DMatrix<f32>,
-    /// The error signals of the gates' net inputs, stacked the same way, and the error at the
-    /// cell.
-    pub dgates: DMatrix<f32>,
+    /// The error at the cell (the gates' error signals are the window's: `Window::dgates`).
     pub dc: DMatrix<f32>,
 }
 
@@ -117,7 +116,6 @@ impl Cells {
             c: z(),
             tc: z(),
             z: DMatrix::zeros(GATES * n, cols),
-            dgates: DMatrix::zeros(GATES * n, cols),
             dc: z(),
         }
     }
@@ -130,6 +128,18 @@ pub struct Window {
     pub steps: Vec<Activity>,
     /// Per step, per layer: the cells of LSTM layers.
     pub cells: Vec<Vec<Option<Cells>>>,
+    /// Per layer: the error signals of an LSTM layer's gates' net inputs (4n rows, the gates
+    /// stacked as its matrices' rows), the window's steps side by side (step t in columns
+    /// t * cols .. (t + 1) * cols), so that its weights' changes over the window are one
+    /// product with no copying. Empty for other layers.
+    dgates: Vec<DMatrix<f32>>,
+    /// Columns (sequences) of the block.
+    cols: usize,
+    /// Per layer: its recurrent matrix transposed (stored column-major) for the products back
+    /// through time, which then read it where it lies rather than packing it at every step.
+    /// Made at the window's last step of the backward pass, where nothing flows back yet; the
+    /// weights change only at an update, after the whole window.
+    recurrent_t: Vec<DMatrix<f32>>,
     /// Steps in use.
     pub len: usize,
     /// The state just before the window: every layer's activation and LSTM cells (carried
@@ -157,6 +167,14 @@ impl Window {
         Window {
             steps: (0..capacity).map(|_| Activity::new(net, cols)).collect(),
             cells: (0..capacity).map(|_| step_cells()).collect(),
+            dgates: (0..net.layers.len())
+                .map(|l| {
+                    let rows = if lstm(l) { net.layers[l].rows() } else { 0 };
+                    DMatrix::zeros(rows, cols * capacity)
+                })
+                .collect(),
+            cols,
+            recurrent_t: vec![DMatrix::zeros(0, 0); net.layers.len()],
             len: 0,
             before: net
                 .layers
@@ -188,6 +206,16 @@ impl Window {
         }
     }
 
+    /// LSTM layer `l`'s gate error signals at step `t` (4n x cols).
+    fn dgates(&self, l: usize, t: usize) -> Mat<'_> {
+        let len = self.dgates[l].nrows() * self.cols;
+        Mat::slice(
+            &self.dgates[l].as_slice()[t * len..(t + 1) * len],
+            self.dgates[l].nrows(),
+            self.cols,
+        )
+    }
+
     /// Hands the window's last state on to the next window of the same sequences.
     pub fn carry(&mut self) {
         if self.len == 0 {
@@ -205,8 +233,13 @@ impl Window {
 
     /// Starts new sequences: no state carried.
     pub fn restart(&mut self) {
-        self.before.iter_mut().for_each(|m| m.fill(0.0));
-        self.cells_before.iter_mut().for_each(|m| m.fill(0.0));
+        // Through the slices: nalgebra's `fill` walks an iterator element by element.
+        self.before
+            .iter_mut()
+            .for_each(|m| m.as_mut_slice().fill(0.0));
+        self.cells_before
+            .iter_mut()
+            .for_each(|m| m.as_mut_slice().fill(0.0));
         self.at_start = true;
     }
 }
@@ -336,17 +369,22 @@ pub fn gate(net: &Network, params: &[Param], w: &mut Window, l: usize, t: usize,
                 cells.z = z;
             }
             let (z, out) = (&cells.z, &mut cells.gates[k]);
-            for c in 0..n {
-                let zc =
-                    &z.as_slice()[c * GATES * rows + k * rows..c * GATES * rows + (k + 1) * rows];
-                let oc = &mut out.as_mut_slice()[c * rows..(c + 1) * rows];
-                // Two loops, so that each has no branch and vectorises.
-                if g == Gate::Candidate {
-                    oc.iter_mut().zip(zc).for_each(|(o, &v)| *o = tanh(v));
-                } else {
-                    oc.iter_mut().zip(zc).for_each(|(o, &v)| *o = sigmoid(v));
-                }
-            }
+            wide(
+                #[inline(always)]
+                || {
+                    for c in 0..n {
+                        let zc = &z.as_slice()
+                            [c * GATES * rows + k * rows..c * GATES * rows + (k + 1) * rows];
+                        let oc = &mut out.as_mut_slice()[c * rows..(c + 1) * rows];
+                        // Two loops, so that each has no branch and vectorises.
+                        if g == Gate::Candidate {
+                            oc.iter_mut().zip(zc).for_each(|(o, &v)| *o = tanh(v));
+                        } else {
+                            oc.iter_mut().zip(zc).for_each(|(o, &v)| *o = sigmoid(v));
+                        }
+                    }
+                },
+            );
         }
         None if g == Gate::Cell => {
             let (before, rest) = w.cells.split_at_mut(t);
@@ -357,16 +395,22 @@ pub fn gate(net: &Network, params: &[Param], w: &mut Window, l: usize, t: usize,
             };
             let [i, f, gg, _] = &cells.gates;
             let (i, f, gg) = (i.as_slice(), f.as_slice(), gg.as_slice());
-            for (k, (c, tc)) in cells
-                .c
-                .as_mut_slice()
-                .iter_mut()
-                .zip(cells.tc.as_mut_slice())
-                .enumerate()
-            {
-                *c = f[k] * prev[k] + i[k] * gg[k];
-                *tc = tanh(*c);
-            }
+            let len = rows * n;
+            let (c, tc) = (
+                &mut cells.c.as_mut_slice()[..len],
+                &mut cells.tc.as_mut_slice()[..len],
+            );
+            // Every slice exactly `len` long: no bounds checks, so the loop vectorises.
+            let (i, f, gg, prev) = (&i[..len], &f[..len], &gg[..len], &prev[..len]);
+            wide(
+                #[inline(always)]
+                || {
+                    for k in 0..len {
+                        c[k] = f[k] * prev[k] + i[k] * gg[k];
+                        tc[k] = tanh(c[k]);
+                    }
+                },
+            );
             // The net input shown for the layer is its cell state.
             w.steps[t].net_input[l].as_mut_slice()[..rows * n].copy_from_slice(cells.c.as_slice());
         }
@@ -383,8 +427,14 @@ pub fn gate(net: &Network, params: &[Param], w: &mut Window, l: usize, t: usize,
 /// The output's error at step `t`, kept only for sequences that have a target there.
 pub fn output_error(net: &Network, loss: Loss, correctness: Correctness, w: &mut Window, t: usize) {
     let act = &mut w.steps[t];
-    backprop::output_error(net, loss, correctness, act);
     let rows = net.layers[net.output].size;
+    if !w.has_target[t][..act.cols].iter().any(|&h| h) {
+        // No sequence has a target here (a long sequence's middle): nothing to compute.
+        act.errors[..act.cols].fill(Default::default());
+        act.delta[net.output].as_mut_slice()[..rows * act.cols].fill(0.0);
+        return;
+    }
+    backprop::output_error(net, loss, correctness, act);
     for c in 0..act.cols {
         if !(w.active[t][c] && w.has_target[t][c]) {
             act.errors[c] = Default::default();
@@ -404,17 +454,17 @@ fn from_above(
     out: &mut DMatrix<f32>,
 ) {
     let n = w.steps[t].cols;
-    out.fill(0.0);
+    out.as_mut_slice().fill(0.0);
     for &p in &net.layers[l].outgoing {
         let proj = &net.projections[p];
         let delta = match &w.cells[t][proj.to] {
-            Some(cells) => &cells.dgates,
-            None => &w.steps[t].delta[proj.to],
+            Some(_) => w.dgates(proj.to, t),
+            None => Mat::cols(&w.steps[t].delta[proj.to], n),
         };
         gemm(
             1.0,
             Mat::of(&params[proj.param].value).t(),
-            Mat::cols(delta, n),
+            delta,
             1.0,
             MatMut::cols(out, n),
         );
@@ -435,20 +485,24 @@ pub fn backward(net: &Network, params: &[Param], w: &mut Window, l: usize, t: us
         let rec = layer
             .recurrent
             .map(|p| &params[net.projections[p].param].value);
+        if let (Some(rec), false, true) = (rec, next, w.len > 1) {
+            w.recurrent_t[l] = rec.transpose();
+        }
+        let rec_t = rec.map(|_| &w.recurrent_t[l]);
         match layer.kind {
             Kind::Lstm { .. } => {
                 // dh = from above + U^T dgates(t+1); dc = dh o (1 - tanh^2 c) + dc(t+1) f(t+1).
-                let (head, tail) = w.cells.split_at_mut(t + 1);
-                let later = tail.first().filter(|_| next).and_then(|c| c[l].as_ref());
-                if let (Some(later), Some(rec)) = (later, rec) {
+                if let (true, Some(rec_t)) = (next, rec_t) {
                     gemm(
                         1.0,
-                        Mat::of(rec).t(),
-                        Mat::of(&later.dgates),
+                        Mat::of(rec_t),
+                        w.dgates(l, t + 1),
                         1.0,
                         MatMut::of(&mut d),
                     );
                 }
+                let (head, tail) = w.cells.split_at_mut(t + 1);
+                let later = tail.first().filter(|_| next).and_then(|c| c[l].as_ref());
                 let (earlier, now) = head.split_at_mut(t);
                 let prev_c = match earlier.last() {
                     Some(c) => c[l].as_ref().expect("cells").c.as_slice(),
@@ -459,53 +513,74 @@ pub fn backward(net: &Network, params: &[Param], w: &mut Window, l: usize, t: us
                 let (gi, gf, gg, go) = (gi.as_slice(), gf.as_slice(), gg.as_slice(), go.as_slice());
                 let tcs = cells.tc.as_slice();
                 let dcs = cells.dc.as_mut_slice();
-                let dgs = cells.dgates.as_mut_slice();
+                let len = GATES * rows * n;
+                let dgs = &mut w.dgates[l].as_mut_slice()[t * len..(t + 1) * len];
                 let ds = d.as_slice();
                 // What the cell hands back from the next step: dc(t+1) f(t+1), or nothing.
-                let carried: Vec<f32> = match later {
-                    Some(later) => later
-                        .dc
-                        .as_slice()
-                        .iter()
-                        .zip(later.gates[1].as_slice())
-                        .map(|(a, b)| a * b)
-                        .collect(),
-                    None => vec![0.0; rows * n],
-                };
-                for c in 0..n {
-                    let k = c * rows..(c + 1) * rows;
-                    let col = &mut dgs[c * GATES * rows..(c + 1) * GATES * rows];
-                    let (di, rest) = col.split_at_mut(rows);
-                    let (df, rest) = rest.split_at_mut(rows);
-                    let (dg, dout) = rest.split_at_mut(rows);
-                    let (i, f, g, o) = (
-                        &gi[k.clone()],
-                        &gf[k.clone()],
-                        &gg[k.clone()],
-                        &go[k.clone()],
-                    );
-                    let (tc, dh, pc, cr) = (
-                        &tcs[k.clone()],
-                        &ds[k.clone()],
-                        &prev_c[k.clone()],
-                        &carried[k.clone()],
-                    );
-                    let dc = &mut dcs[k];
-                    for r in 0..rows {
-                        let v = dh[r] * o[r] * (1.0 - tc[r] * tc[r]) + cr[r];
-                        dc[r] = v;
-                        di[r] = v * g[r] * i[r] * (1.0 - i[r]);
-                        df[r] = v * pc[r] * f[r] * (1.0 - f[r]);
-                        dg[r] = v * i[r] * (1.0 - g[r] * g[r]);
-                        dout[r] = dh[r] * tc[r] * o[r] * (1.0 - o[r]);
+                let zeros;
+                let (later_dc, later_f) = match later {
+                    Some(later) => (later.dc.as_slice(), later.gates[1].as_slice()),
+                    None => {
+                        zeros = vec![0.0; rows * n];
+                        (&zeros[..], &zeros[..])
                     }
-                }
+                };
+                wide(
+                    #[inline(always)]
+                    || {
+                        for c in 0..n {
+                            let k = c * rows..(c + 1) * rows;
+                            let col = &mut dgs[c * GATES * rows..(c + 1) * GATES * rows];
+                            let (di, rest) = col.split_at_mut(rows);
+                            let (df, rest) = rest.split_at_mut(rows);
+                            let (dg, dout) = rest.split_at_mut(rows);
+                            // Every slice exactly `rows` long, so that the loop has no bounds
+                            // checks and vectorises.
+                            let (i, f, g, o) = (
+                                &gi[k.clone()],
+                                &gf[k.clone()],
+                                &gg[k.clone()],
+                                &go[k.clone()],
+                            );
+                            let (tc, dh, pc) =
+                                (&tcs[k.clone()], &ds[k.clone()], &prev_c[k.clone()]);
+                            let (ldc, lf) = (&later_dc[k.clone()], &later_f[k.clone()]);
+                            let dc = &mut dcs[k];
+                            let (i, f, g, o, tc, dh, pc, ldc, lf) = (
+                                &i[..rows],
+                                &f[..rows],
+                                &g[..rows],
+                                &o[..rows],
+                                &tc[..rows],
+                                &dh[..rows],
+                                &pc[..rows],
+                                &ldc[..rows],
+                                &lf[..rows],
+                            );
+                            let (dc, di, df, dg, dout) = (
+                                &mut dc[..rows],
+                                &mut di[..rows],
+                                &mut df[..rows],
+                                &mut dg[..rows],
+                                &mut dout[..rows],
+                            );
+                            for r in 0..rows {
+                                let v = dh[r] * o[r] * (1.0 - tc[r] * tc[r]) + ldc[r] * lf[r];
+                                dc[r] = v;
+                                di[r] = v * g[r] * i[r] * (1.0 - i[r]);
+                                df[r] = v * pc[r] * f[r] * (1.0 - f[r]);
+                                dg[r] = v * i[r] * (1.0 - g[r] * g[r]);
+                                dout[r] = dh[r] * tc[r] * o[r] * (1.0 - o[r]);
+                            }
+                        }
+                    },
+                );
             }
             _ => {
-                if let (true, Some(rec)) = (next, rec) {
+                if let (true, Some(rec_t)) = (next, rec_t) {
                     gemm(
                         1.0,
-                        Mat::of(rec).t(),
+                        Mat::of(rec_t),
                         Mat::cols(&w.steps[t + 1].delta[l], n),
                         1.0,
                         MatMut::of(&mut d),
@@ -544,20 +619,19 @@ pub fn sum_gradients(net: &Network, params: &mut [Param], w: &Window, l: usize, 
     }
     let n = w.steps[0].cols;
     let rows = layer.rows();
-    let delta_of = |t: usize| match &w.cells[t][l] {
-        Some(c) => &c.dgates,
-        None => &w.steps[t].delta[l],
+    // The error signals of every step side by side: an LSTM layer's are already.
+    let stacked;
+    let ds = match &w.cells[0][l] {
+        Some(_) => &w.dgates[l].as_slice()[..rows * n * steps],
+        None => {
+            stacked = stack(rows, n, steps, |t| w.steps[t].delta[l].as_slice());
+            stacked.as_slice()
+        }
     };
-    let d = stack(rows, n, steps, |t| delta_of(t).as_slice());
+    let d = Mat::slice(ds, rows, n * steps);
     // grad -= scale D X^T, for the stacked senders X of one projection.
     let add = |param: &mut Param, x: &DMatrix<f32>| {
-        gemm(
-            -scale,
-            Mat::of(&d),
-            Mat::of(x).t(),
-            1.0,
-            MatMut::of(&mut param.grad),
-        );
+        gemm(-scale, d, Mat::of(x).t(), 1.0, MatMut::of(&mut param.grad));
         param.grad_columns = None;
     };
     for &p in &layer.incoming {
@@ -572,7 +646,7 @@ pub fn sum_gradients(net: &Network, params: &mut [Param], w: &Window, l: usize, 
     }
     if let Some(b) = layer.bias {
         let g = params[b].grad.as_mut_slice();
-        for col in d.as_slice().chunks_exact(rows) {
+        for col in ds.chunks_exact(rows) {
             for (gi, &v) in g.iter_mut().zip(col) {
                 *gi -= scale * v;
             }

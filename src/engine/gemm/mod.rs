@@ -8,10 +8,41 @@
 //! packing would cost more than the arithmetic. The choice depends on the shapes alone, so the
 //! same shapes always give the same bits.
 
+use super::wide::wide;
 use nalgebra::DMatrix;
+
+#[cfg(target_arch = "x86_64")]
+mod avx512;
 
 /// Below this many multiply-adds a product runs as plain loops.
 const SMALL: usize = 4096;
+
+/// Up to this many elements of A (a megabyte: A stays in the level-2 cache while each block
+/// of C is summed), a product with A's columns contiguous reads them where they lie
+/// (`avx512::panel`) rather than packing them for sgemm, where the processor can.
+const PANEL: usize = 1 << 18;
+
+#[cfg(target_arch = "x86_64")]
+fn has_avx512() -> bool {
+    std::arch::is_x86_feature_detected!("avx512f")
+}
+
+#[cfg(target_arch = "x86_64")]
+fn panel(alpha: f32, a: Mat, b: Mat, beta: f32, c: &mut [f32]) {
+    // SAFETY: only called when the processor has AVX-512F, with the shapes `gemm` checked and
+    // operands whose every element lies inside its slice (the `Mat` constructors assert it).
+    unsafe { avx512::panel(alpha, a, b, beta, c) }
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn has_avx512() -> bool {
+    false
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn panel(_: f32, _: Mat, _: Mat, _: f32, _: &mut [f32]) {
+    unreachable!("no AVX-512 off x86-64")
+}
 
 /// A read-only operand: column-major storage seen as-is or transposed.
 #[derive(Clone, Copy)]
@@ -142,10 +173,13 @@ pub fn gemm(alpha: f32, a: Mat, b: Mat, beta: f32, c: MatMut) {
         matvec(alpha, a, b, beta, c.data);
     } else if k == 1 {
         outer(alpha, a, b, beta, c);
-    } else if m * n * k < SMALL || (k <= 8 && a.rs == 1 && m <= 256) {
-        // Few sending units (an LSTM's one-hot input): packing for sgemm costs more than the
-        // products, which the loops below do column by column, skipping zeros.
+    } else if m * n * k < SMALL || ((k <= 8 || n <= 8) && a.rs == 1) {
+        // Few sending units (an LSTM's one-hot input) or few receiving ones (the changes of
+        // the weights from that input, summed over a window): packing for sgemm costs more
+        // than the products, which the loops below do column by column, skipping zeros.
         small(alpha, a, b, beta, c);
+    } else if a.rs == 1 && m * k <= PANEL && has_avx512() {
+        panel(alpha, a, b, beta, c.data);
     } else {
         // SAFETY: the asserts above and in the constructors guarantee that every element
         // (i, j) addressed through the strides lies inside its slice, for i < rows, j < cols;
@@ -219,6 +253,7 @@ fn matvec(alpha: f32, a: Mat, x: Mat, beta: f32, y: &mut [f32]) {
 }
 
 /// A dot product in eight lanes, so that the compiler vectorises it.
+#[inline(always)]
 fn dot(a: &[f32], b: &[f32]) -> f32 {
     let mut acc = [0.0f32; 8];
     let chunks = a.len() / 8;
@@ -268,28 +303,61 @@ fn outer(alpha: f32, a: Mat, b: Mat, beta: f32, c: MatMut) {
     }
 }
 
+/// The products too small for sgemm, and those with a handful of sending units. Each takes
+/// the loop order that suits its shape, copying A into the layout
+/// that order reads contiguously: for eight or more rows, columns of A scaled by B's entries
+/// and summed (vectorised over rows, zeros of B skipped: a one-hot input, an output's error
+/// at a step without a target); for fewer, dot products of A's rows with B's columns.
 fn small(alpha: f32, a: Mat, b: Mat, beta: f32, c: MatMut) {
-    let m = c.rows;
-    if a.rs == 1 && m <= 256 {
-        // A's columns are contiguous: sum over p column by column, which vectorises over i
-        // and adds in the same order (p = 0, 1, ...) as the dot products below, so the bits
-        // are the same.
-        let mut buf = [0.0f32; 256];
-        let s = &mut buf[..m];
+    SCRATCH.with_borrow_mut(|scratch| {
+        wide(
+            #[inline(always)]
+            || small_in(alpha, a, b, beta, c, scratch),
+        )
+    });
+}
+
+thread_local! {
+    /// Room for `small`'s copies, kept between calls so that a tiny product allocates nothing.
+    static SCRATCH: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+#[inline(always)]
+fn small_in(alpha: f32, a: Mat, b: Mat, beta: f32, c: MatMut, scratch: &mut Vec<f32>) {
+    let (m, k) = (a.rows, a.cols);
+    let need = m * k + m.max(k);
+    if scratch.len() < need {
+        scratch.resize(need, 0.0);
+    }
+    let (packed, rest) = scratch.split_at_mut(m * k);
+    if m >= 8 {
+        // A column by column, contiguous.
+        let (cols, cs): (&[f32], usize) = if a.rs == 1 {
+            (a.data, a.cs)
+        } else {
+            let buf = &mut *packed;
+            for p in 0..k {
+                for (i, v) in buf[p * m..(p + 1) * m].iter_mut().enumerate() {
+                    *v = a.at(i, p);
+                }
+            }
+            (buf, m)
+        };
+        let sum = &mut rest[..m];
         for j in 0..c.cols {
-            s.fill(0.0);
-            for p in 0..a.cols {
+            sum.fill(0.0);
+            for p in 0..k {
                 let bp = b.at(p, j);
                 if bp == 0.0 {
                     continue;
                 }
-                let col = &a.data[p * a.cs..p * a.cs + m];
-                for (si, &ai) in s.iter_mut().zip(col) {
+                let col = &cols[p * cs..p * cs + m];
+                for (si, &ai) in sum.iter_mut().zip(col) {
                     *si += ai * bp;
                 }
             }
             let out = &mut c.data[j * m..(j + 1) * m];
-            for (o, &si) in out.iter_mut().zip(s.iter()) {
+            for (o, &si) in out.iter_mut().zip(sum.iter()) {
                 *o = if beta == 0.0 {
                     alpha * si
                 } else {
@@ -299,12 +367,25 @@ fn small(alpha: f32, a: Mat, b: Mat, beta: f32, c: MatMut) {
         }
         return;
     }
+    // A row by row, contiguous.
+    let rows = &mut *packed;
+    for i in 0..m {
+        for (p, v) in rows[i * k..(i + 1) * k].iter_mut().enumerate() {
+            *v = a.at(i, p);
+        }
+    }
+    let bcol = &mut rest[..k];
     for j in 0..c.cols {
-        for i in 0..m {
-            let mut s = 0.0;
-            for p in 0..a.cols {
-                s += a.at(i, p) * b.at(p, j);
+        let col: &[f32] = if b.rs == 1 {
+            &b.data[j * b.cs..j * b.cs + k]
+        } else {
+            for (p, v) in bcol.iter_mut().enumerate() {
+                *v = b.at(p, j);
             }
+            bcol
+        };
+        for i in 0..m {
+            let s = dot(&rows[i * k..(i + 1) * k], col);
             let o = &mut c.data[i + j * m];
             *o = if beta == 0.0 {
                 alpha * s
@@ -362,6 +443,16 @@ mod tests {
             (64, 50, 5),
             (128, 784, 32),
             (10, 128, 3),
+            (2, 64, 16),
+            (64, 2, 16),
+            (300, 7, 16),
+            // The AVX-512 panel's edges: rows short of a register or of a block of 48,
+            // columns short of a block of 8.
+            (61, 37, 13),
+            (250, 64, 13),
+            (33, 16, 17),
+            (48, 40, 24),
+            (17, 20, 9),
         ];
         for &(m, k, n) in &shapes {
             for (ta, tb) in [(false, false), (true, false), (false, true), (true, true)] {
@@ -411,5 +502,19 @@ mod tests {
         let want = naive(&w, &x.columns(0, 3).into_owned());
         assert!((y.columns(0, 3) - want).abs().max() < 1e-5);
         assert!(y.columns(3, 7).iter().all(|&v| v == 0.0));
+        // The same through the large paths (sgemm, or the AVX-512 panel with masked rows).
+        let w = filled(61, 40, 1);
+        let x = filled(40, 20, 2);
+        let mut y = DMatrix::zeros(61, 20);
+        gemm(
+            1.0,
+            Mat::of(&w),
+            Mat::cols(&x, 11),
+            0.0,
+            MatMut::cols(&mut y, 11),
+        );
+        let want = naive(&w, &x.columns(0, 11).into_owned());
+        assert!((y.columns(0, 11) - want).abs().max() < 1e-4);
+        assert!(y.columns(11, 9).iter().all(|&v| v == 0.0));
     }
 }
