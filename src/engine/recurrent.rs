@@ -140,6 +140,8 @@ pub struct Window {
     /// Made at the window's last step of the backward pass, where nothing flows back yet; the
     /// weights change only at an update, after the whole window.
     recurrent_t: Vec<DMatrix<f32>>,
+    /// Room for `sum_gradients` to set the steps side by side: error signals, senders.
+    stacked: [Vec<f32>; 2],
     /// Steps in use.
     pub len: usize,
     /// The state just before the window: every layer's activation and LSTM cells (carried
@@ -175,6 +177,7 @@ impl Window {
                 .collect(),
             cols,
             recurrent_t: vec![DMatrix::zeros(0, 0); net.layers.len()],
+            stacked: Default::default(),
             len: 0,
             before: net
                 .layers
@@ -486,7 +489,11 @@ pub fn backward(net: &Network, params: &[Param], w: &mut Window, l: usize, t: us
             .recurrent
             .map(|p| &params[net.projections[p].param].value);
         if let (Some(rec), false, true) = (rec, next, w.len > 1) {
-            w.recurrent_t[l] = rec.transpose();
+            if w.recurrent_t[l].shape() == (rec.ncols(), rec.nrows()) {
+                rec.transpose_to(&mut w.recurrent_t[l]);
+            } else {
+                w.recurrent_t[l] = rec.transpose();
+            }
         }
         let rec_t = rec.map(|_| &w.recurrent_t[l]);
         match layer.kind {
@@ -598,20 +605,27 @@ pub fn backward(net: &Network, params: &[Param], w: &mut Window, l: usize, t: us
     }
 }
 
-/// Steps side by side: step t's first `n` columns (of `m` rows) in columns t*n .. (t+1)*n.
-fn stack<'a>(m: usize, n: usize, steps: usize, part: impl Fn(usize) -> &'a [f32]) -> DMatrix<f32> {
-    let mut out = DMatrix::zeros(m, n * steps);
+/// Steps side by side: step t's first `n` columns (of `m` rows) in columns t*n .. (t+1)*n,
+/// into `buf` (kept from window to window: a fresh buffer this large costs page faults).
+fn stack<'a, 'b>(
+    buf: &'b mut Vec<f32>,
+    m: usize,
+    n: usize,
+    steps: usize,
+    part: impl Fn(usize) -> &'a [f32],
+) -> &'b [f32] {
+    buf.clear();
     for t in 0..steps {
-        out.as_mut_slice()[t * m * n..(t + 1) * m * n].copy_from_slice(&part(t)[..m * n]);
+        buf.extend_from_slice(&part(t)[..m * n]);
     }
-    out
+    buf
 }
 
 /// The changes of layer `l`'s weights summed over the window's steps, as backpropagation
 /// through time sums the changes of each copy of the shared weights: grad -= scale * the sum
 /// over t of delta(t) x(t)^T for each projection into `l` (the layer's own with its state at
 /// t - 1), done as one product over all the window's columns; the bias's the sum of the deltas.
-pub fn sum_gradients(net: &Network, params: &mut [Param], w: &Window, l: usize, scale: f32) {
+pub fn sum_gradients(net: &Network, params: &mut [Param], w: &mut Window, l: usize, scale: f32) {
     let layer = &net.layers[l];
     let steps = w.len;
     if steps == 0 {
@@ -619,30 +633,34 @@ pub fn sum_gradients(net: &Network, params: &mut [Param], w: &Window, l: usize, 
     }
     let n = w.steps[0].cols;
     let rows = layer.rows();
+    let [mut d_buf, mut x_buf] = std::mem::take(&mut w.stacked);
     // The error signals of every step side by side: an LSTM layer's are already.
-    let stacked;
     let ds = match &w.cells[0][l] {
         Some(_) => &w.dgates[l].as_slice()[..rows * n * steps],
-        None => {
-            stacked = stack(rows, n, steps, |t| w.steps[t].delta[l].as_slice());
-            stacked.as_slice()
-        }
+        None => stack(&mut d_buf, rows, n, steps, |t| {
+            w.steps[t].delta[l].as_slice()
+        }),
     };
     let d = Mat::slice(ds, rows, n * steps);
-    // grad -= scale D X^T, for the stacked senders X of one projection.
-    let add = |param: &mut Param, x: &DMatrix<f32>| {
-        gemm(-scale, d, Mat::of(x).t(), 1.0, MatMut::of(&mut param.grad));
+    // grad -= scale D X^T, for the stacked senders X (m of them) of one projection.
+    let add = |param: &mut Param, x: &[f32], m: usize| {
+        let x = Mat::slice(x, m, n * steps);
+        gemm(-scale, d, x.t(), 1.0, MatMut::of(&mut param.grad));
         param.grad_columns = None;
     };
     for &p in &layer.incoming {
         let proj = &net.projections[p];
         let m = net.layers[proj.from].size;
-        let x = stack(m, n, steps, |t| w.steps[t].activation[proj.from].as_slice());
-        add(&mut params[proj.param], &x);
+        let x = stack(&mut x_buf, m, n, steps, |t| {
+            w.steps[t].activation[proj.from].as_slice()
+        });
+        add(&mut params[proj.param], x, m);
     }
     if let Some(p) = layer.recurrent {
-        let h = stack(layer.size, n, steps, |t| w.prev(l, t).as_slice());
-        add(&mut params[net.projections[p].param], &h);
+        let h = stack(&mut x_buf, layer.size, n, steps, |t| {
+            w.prev(l, t).as_slice()
+        });
+        add(&mut params[net.projections[p].param], h, layer.size);
     }
     if let Some(b) = layer.bias {
         let g = params[b].grad.as_mut_slice();
@@ -653,4 +671,5 @@ pub fn sum_gradients(net: &Network, params: &mut [Param], w: &Window, l: usize, 
         }
         params[b].grad_columns = None;
     }
+    w.stacked = [d_buf, x_buf];
 }

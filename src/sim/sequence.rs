@@ -268,7 +268,7 @@ impl Trainer {
                 layer = Some(l);
             }
             Phase::SumChanges(l) => {
-                recurrent::sum_gradients(&self.net, &mut self.params, &run.window, l, 1.0);
+                recurrent::sum_gradients(&self.net, &mut self.params, &mut run.window, l, 1.0);
                 layer = Some(l);
             }
             p => {
