@@ -489,32 +489,22 @@ mod tests {
 
     #[test]
     fn a_prefix_of_columns_is_a_smaller_batch() {
-        let w = filled(6, 8, 1);
-        let x = filled(8, 10, 2);
-        let mut y = DMatrix::zeros(6, 10);
-        gemm(
-            1.0,
-            Mat::of(&w),
-            Mat::cols(&x, 3),
-            0.0,
-            MatMut::cols(&mut y, 3),
-        );
-        let want = naive(&w, &x.columns(0, 3).into_owned());
-        assert!((y.columns(0, 3) - want).abs().max() < 1e-5);
-        assert!(y.columns(3, 7).iter().all(|&v| v == 0.0));
-        // The same through the large paths (sgemm, or the AVX-512 panel with masked rows).
-        let w = filled(61, 40, 1);
-        let x = filled(40, 20, 2);
-        let mut y = DMatrix::zeros(61, 20);
-        gemm(
-            1.0,
-            Mat::of(&w),
-            Mat::cols(&x, 11),
-            0.0,
-            MatMut::cols(&mut y, 11),
-        );
-        let want = naive(&w, &x.columns(0, 11).into_owned());
-        assert!((y.columns(0, 11) - want).abs().max() < 1e-4);
-        assert!(y.columns(11, 9).iter().all(|&v| v == 0.0));
+        // Through the small loops, then the large paths (sgemm, or the AVX-512 panel with
+        // masked rows).
+        for (m, k, cols, used) in [(6, 8, 10, 3), (61, 40, 20, 11)] {
+            let w = filled(m, k, 1);
+            let x = filled(k, cols, 2);
+            let mut y = DMatrix::zeros(m, cols);
+            gemm(
+                1.0,
+                Mat::of(&w),
+                Mat::cols(&x, used),
+                0.0,
+                MatMut::cols(&mut y, used),
+            );
+            let want = naive(&w, &x.columns(0, used).into_owned());
+            assert!((y.columns(0, used) - want).abs().max() < 1e-4);
+            assert!(y.columns(used, cols - used).iter().all(|&v| v == 0.0));
+        }
     }
 }
