@@ -5,8 +5,11 @@
 //! because nalgebra's `tr_mul`/`gemm_tr` never reach sgemm (about ten times slower) and its
 //! transposed views with five or fewer columns read out of bounds (nalgebra issue 1616).
 //! Vectors and tiny matrices (per-pattern training, XOR) take plain loops, where sgemm's
-//! packing would cost more than the arithmetic. The choice depends on the shapes alone, so the
-//! same shapes always give the same bits.
+//! packing would cost more than the arithmetic. Where the processor has AVX-512, products
+//! whose A has contiguous columns and fits the level-2 cache (an LSTM's recurrent matrix at
+//! every step, a window's summed changes) take `avx512::panel`, which reads A unpacked. The
+//! choice depends on the shapes and the processor alone, so on one machine the same shapes
+//! always give the same bits.
 
 use super::wide::wide;
 use nalgebra::DMatrix;
