@@ -9,10 +9,16 @@ use crate::engine::{Correctness, Network, OptimizerState, Param, PatternError};
 use crate::error::{Error, Result};
 use crate::spec::{Loss, NetworkSpec, Order, Reduction, RonPath, TrainingSpec, Update};
 use rand_chacha::ChaCha8Rng;
-use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
+
+mod describe;
+mod probe;
+mod report;
+
+pub use probe::Probe;
+pub use report::{EpochReport, EvalTotals, SetReport, StopReason, TickReport};
 
 /// The most patterns one block holds. An update over more patterns (a whole epoch of MNIST)
 /// is computed block by block, its gradients summed, so memory stays small.
@@ -45,111 +51,10 @@ pub enum Phase {
     EndEpoch,
 }
 
-/// What a tick did.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TickReport {
-    pub phase: Phase,
-    /// The layer whose state the tick changed, if one.
-    pub layer: Option<usize>,
-    /// Whether parameters (weights, biases) changed.
-    pub weights_changed: bool,
-    /// The report of the epoch the tick ended.
-    pub epoch: Option<EpochReport>,
-}
-
-/// One epoch's figures, as the command line prints them.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct EpochReport {
-    pub epoch: usize,
-    /// tss for sum-squared error; the mean cross-entropy per pattern otherwise.
-    pub loss: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tss: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub train_accuracy: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub test_loss: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub test_accuracy: Option<f64>,
-    /// The pattern associator's measures, averaged over the epoch's patterns (local rules
-    /// with a teacher): normalised dot product, vector length, vector correlation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ndp: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nvl: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub vcor: Option<f64>,
-    /// Networks in time whose sequences have a structure (one length, or a period): the mean
-    /// error (pss) at each position.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error_by_position: Option<Vec<Option<f64>>>,
-    /// The network's `evaluate` sets after the epoch, each on its own.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub sets: Vec<SetReport>,
-    pub seconds: f64,
-}
-
-/// One evaluated set's figures after an epoch.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SetReport {
-    pub name: String,
-    pub loss: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub accuracy: Option<f64>,
-}
-
-/// Sums over the patterns of an epoch or an evaluation.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct EvalTotals {
-    pub patterns: usize,
-    pub sse: f64,
-    pub loss_sum: f64,
-    pub correct: usize,
-    pub judged: usize,
-    pub ndp: f64,
-    pub nvl: f64,
-    pub vcor: f64,
-}
-
-impl EvalTotals {
-    pub(super) fn add(&mut self, e: &PatternError) {
-        self.patterns += 1;
-        self.ndp += e.ndp as f64;
-        self.nvl += e.nvl as f64;
-        self.vcor += e.vcor as f64;
-        self.sse += e.sse as f64;
-        self.loss_sum += e.loss as f64;
-        if let Some(c) = e.correct {
-            self.judged += 1;
-            self.correct += c as usize;
-        }
-    }
-
-    /// The loss as reported: tss for sum-squared error, the mean per pattern otherwise.
-    pub fn loss(&self, loss: Loss) -> f64 {
-        match loss {
-            Loss::SumSquared => self.sse,
-            Loss::CrossEntropy => self.loss_sum / self.patterns.max(1) as f64,
-        }
-    }
-
-    pub fn accuracy(&self) -> Option<f64> {
-        (self.judged > 0).then(|| self.correct as f64 / self.judged as f64)
-    }
-
-    /// Mean ndp, nvl and vcor over the patterns.
-    pub fn means(&self) -> (f64, f64, f64) {
-        let n = self.patterns.max(1) as f64;
-        (self.ndp / n, self.nvl / n, self.vcor / n)
-    }
-}
-
-/// Why a run stopped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StopReason {
-    Criterion,
-    Epochs,
-}
+/// Streams of random numbers of the seed, apart from weights (0) and pattern orders (1 + epoch).
+const NOISE_STREAM: u64 = 1 << 40;
+const EVAL_NOISE_STREAM: u64 = 2 << 40;
+const PROBE_NOISE_STREAM: u64 = 3 << 40;
 
 /// A network, its parameters, its patterns and its optimizer, with the position of training
 /// down to the tick. A clone is a snapshot (the pattern sets are shared, not copied): the
@@ -203,11 +108,6 @@ pub struct Trainer {
     /// Draws stochastic units and output noise (local rules), afresh from the seed each epoch.
     noise_rng: ChaCha8Rng,
 }
-
-/// Streams of random numbers of the seed, apart from weights (0) and pattern orders (1 + epoch).
-const NOISE_STREAM: u64 = 1 << 40;
-const EVAL_NOISE_STREAM: u64 = 2 << 40;
-const PROBE_NOISE_STREAM: u64 = 3 << 40;
 
 impl Trainer {
     /// Opens a network file and its patterns, with parameters drawn from its seed.
@@ -377,131 +277,6 @@ impl Trainer {
         );
         plan.push(Phase::OutputError);
         plan
-    }
-
-    /// The name of a tick, as the screen shows it.
-    pub fn describe(&self, phase: Phase) -> String {
-        let name = |l: usize| self.net.layers[l].name.as_str();
-        match phase {
-            Phase::Present => {
-                // Before the first block, name the patterns the next one will present.
-                let upcoming;
-                let block = if self.plan.is_empty() {
-                    let len = self.next_block_len();
-                    upcoming = self.order[self.pos..self.pos + len].to_vec();
-                    upcoming.as_slice()
-                } else {
-                    self.block.as_slice()
-                };
-                match block {
-                    [p] => format!("present {}", self.train.name(*p)),
-                    b => format!("present {} patterns", b.len()),
-                }
-            }
-            Phase::Forward(l) => {
-                let from: Vec<&str> = self.net.layers[l]
-                    .incoming
-                    .iter()
-                    .map(|&p| name(self.net.projections[p].from))
-                    .collect();
-                format!("forward {} <- {}", name(l), from.join(", "))
-            }
-            Phase::Cycle(k) => format!(
-                "settle {} cycle {k}/{}",
-                name(self.net.output),
-                self.spec.training.settle.cycles
-            ),
-            Phase::OutputError => match self.spec.training.rule {
-                crate::spec::Rule::Backprop => format!("error at {}", name(self.net.output)),
-                r if r.supervised() => format!(
-                    "error at {} and weight change ({} rule)",
-                    name(self.net.output),
-                    r.name()
-                ),
-                r => format!("weight change ({} rule)", r.name()),
-            },
-            Phase::Backward(l) => {
-                let to: Vec<&str> = self.net.layers[l]
-                    .outgoing
-                    .iter()
-                    .map(|&p| name(self.net.projections[p].to))
-                    .collect();
-                format!("backward {} <- {}", name(l), to.join(", "))
-            }
-            Phase::Update => {
-                let biases = self.net.layers.iter().filter(|l| l.bias.is_some()).count();
-                let projections = self.net.projections.len();
-                let plural =
-                    |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-                if biases == 0 {
-                    format!("update {}", plural(projections, "projection"))
-                } else {
-                    format!(
-                        "update {}, {}",
-                        plural(projections, "projection"),
-                        plural(biases, "bias").replace("biass", "biases")
-                    )
-                }
-            }
-            Phase::EndEpoch => format!("end of epoch {}", self.block_epoch()),
-            Phase::StepPresent(t) => {
-                let at = self.seq_offset() + t + 1;
-                match self.seq.as_ref() {
-                    Some(r) if r.window.active.first().is_some_and(|a| a.len() == 1) => {
-                        let p = r.window.patterns.get(t).map_or(0, |p| p[0]);
-                        format!("t={at} present {}", self.train.name(p))
-                    }
-                    Some(r) => format!("t={at} present {} sequences", r.block.len()),
-                    None => format!("t={at} present"),
-                }
-            }
-            Phase::StepForward(l, t) => {
-                let at = self.seq_offset() + t + 1;
-                let layer = &self.net.layers[l];
-                let mut from: Vec<String> = layer
-                    .incoming
-                    .iter()
-                    .map(|&p| name(self.net.projections[p].from).to_string())
-                    .collect();
-                if layer.recurrent.is_some() {
-                    from.push(format!("{} at t={}", name(l), at - 1));
-                }
-                format!("t={at} forward {} <- {}", name(l), from.join(", "))
-            }
-            Phase::Gate(l, t, g) => {
-                let at = self.seq_offset() + t + 1;
-                let lstms = self
-                    .net
-                    .layers
-                    .iter()
-                    .filter(|l| matches!(l.kind, crate::engine::net::Kind::Lstm { .. }))
-                    .count();
-                if lstms > 1 {
-                    format!("t={at} {} {}", name(l), g.name())
-                } else {
-                    format!("t={at} {}", g.name())
-                }
-            }
-            Phase::StepError(t) => {
-                format!(
-                    "t={} error at {}",
-                    self.seq_offset() + t + 1,
-                    name(self.net.output)
-                )
-            }
-            Phase::StepBackward(l, t) => {
-                format!("t={} backward {}", self.seq_offset() + t + 1, name(l))
-            }
-            Phase::SumChanges(l) => {
-                let first = self.seq_offset() + 1;
-                let len = self.seq.as_ref().map_or(1, |r| r.window.len);
-                format!(
-                    "changes into {} summed over t={first}..{}",
-                    name(l),
-                    first + len - 1
-                )
-            }
-        }
     }
 
     /// The ticks of the current block and how many of them have run: all of them once the
@@ -893,6 +668,27 @@ impl Trainer {
         self.correctness
     }
 
+    /// The training or the test set.
+    pub fn set(&self, kind: SetKind) -> Option<&Arc<PatternSet>> {
+        match kind {
+            SetKind::Train => Some(&self.train),
+            SetKind::Test => self.test.as_ref(),
+        }
+    }
+
+    /// The units the network view shows: the current block's, or for a network in time, the
+    /// step of the window that the last tick worked on.
+    pub fn current(&self) -> &Activity {
+        match (&self.seq, self.last_tick()) {
+            (Some(run), Some(p)) => {
+                let t = step_of(p).unwrap_or(run.window.len.saturating_sub(1));
+                &run.window.steps[t.min(run.window.steps.len() - 1)]
+            }
+            (Some(run), None) => &run.window.steps[0],
+            _ => &self.activity,
+        }
+    }
+
     /// Trains (or tests) on another pattern file from now on; the weights stay as they are
     /// and the epoch under way starts again. A file that does not fit changes nothing.
     pub fn use_patterns(&mut self, kind: SetKind, path: &Path) -> Result<()> {
@@ -976,22 +772,6 @@ pub enum SetKind {
     Test,
 }
 
-/// One pattern run forward tick by tick without learning (the workbench's test mode): its
-/// own units, so that the training position is left as it was.
-#[derive(Debug, Clone)]
-pub struct Probe {
-    pub set: SetKind,
-    pub pattern: usize,
-    pub activity: Activity,
-    /// The ticks (`Present`, a `Forward` per layer, `OutputError`) and how many have run.
-    pub plan: Vec<Phase>,
-    pub done: usize,
-    /// Stochastic units and noise, drawn the same way each time the pattern is probed.
-    rng: ChaCha8Rng,
-    /// A network in time: the window of the probed sequence.
-    pub window: Option<Box<crate::engine::recurrent::Window>>,
-}
-
 /// The window step a tick of a network in time works on.
 pub fn step_of(p: Phase) -> Option<usize> {
     match p {
@@ -1001,121 +781,5 @@ pub fn step_of(p: Phase) -> Option<usize> {
         | Phase::StepError(t)
         | Phase::StepBackward(_, t) => Some(t),
         _ => None,
-    }
-}
-
-impl Trainer {
-    pub fn set(&self, kind: SetKind) -> Option<&Arc<PatternSet>> {
-        match kind {
-            SetKind::Train => Some(&self.train),
-            SetKind::Test => self.test.as_ref(),
-        }
-    }
-
-    /// A probe of one pattern, no tick run yet.
-    pub fn probe(&self, set: SetKind, pattern: usize) -> Probe {
-        let mut probe = Probe {
-            set,
-            pattern,
-            activity: Activity::new(&self.net, 1),
-            plan: self.forward_plan(),
-            done: 0,
-            rng: rng_for(self.seed, PROBE_NOISE_STREAM + pattern as u64),
-            window: None,
-        };
-        if self.seq.is_some() {
-            // A network in time probes the whole sequence that holds the step.
-            if let Some(s) = self.set(set) {
-                let seqs = super::sequence::sequences(s);
-                let q = seqs
-                    .iter()
-                    .position(|&(start, n)| pattern >= start && pattern < start + n)
-                    .unwrap_or(0);
-                let len = seqs[q].1.clamp(1, super::sequence::MAX_WINDOW);
-                let mut w = crate::engine::recurrent::Window::new(&self.net, 1, len);
-                super::sequence::fill_window(&mut w, s, &seqs, &[q], 0, len);
-                probe.plan = (0..len)
-                    .flat_map(|t| super::sequence::forward_phases(&self.net, t))
-                    .collect();
-                probe.window = Some(Box::new(w));
-            }
-        }
-        probe
-    }
-
-    /// The units the network view shows: the current block's, or for a network in time, the
-    /// step of the window that the last tick worked on.
-    pub fn current(&self) -> &Activity {
-        match (&self.seq, self.last_tick()) {
-            (Some(run), Some(p)) => {
-                let t = step_of(p).unwrap_or(run.window.len.saturating_sub(1));
-                &run.window.steps[t.min(run.window.steps.len() - 1)]
-            }
-            (Some(run), None) => &run.window.steps[0],
-            _ => &self.activity,
-        }
-    }
-
-    /// Runs the probe's next tick; after the last, starts it again. Returns the tick run.
-    pub fn probe_tick(&self, probe: &mut Probe) -> Phase {
-        if probe.done == probe.plan.len() {
-            probe.done = 0;
-        }
-        let phase = probe.plan[probe.done];
-        let Some(set) = self.set(probe.set) else {
-            return phase;
-        };
-        if let Some(w) = probe.window.as_mut() {
-            let c = Correctness::resolve(
-                self.spec.training.accuracy,
-                self.net.layers[self.net.output].activation,
-                set.has_labels(),
-            );
-            super::sequence::forward_tick(&self.net, &self.params, &self.spec, c, set, w, phase);
-            if let Some(t) = step_of(phase) {
-                probe.activity = w.steps[t].clone();
-            }
-            probe.done += 1;
-            return phase;
-        }
-        let act = &mut probe.activity;
-        match phase {
-            Phase::Present => {
-                probe.rng = rng_for(self.seed, PROBE_NOISE_STREAM + probe.pattern as u64);
-                present_into(&self.net, set, &[probe.pattern], act)
-            }
-            Phase::Forward(l) => forward_into(
-                &self.net,
-                &self.params,
-                &self.spec.training,
-                l,
-                act,
-                &mut probe.rng,
-            ),
-            Phase::Cycle(_) => {
-                local::settle_cycle(&self.net, &self.params, &self.spec.training.settle, act)
-            }
-            Phase::OutputError => {
-                let c = Correctness::resolve(
-                    self.spec.training.accuracy,
-                    self.net.layers[self.net.output].activation,
-                    set.has_labels(),
-                );
-                error_into(&self.net, &self.params, &self.spec.training, c, act)
-            }
-            _ => {}
-        }
-        probe.done += 1;
-        phase
-    }
-
-    /// Runs all of the probe's remaining ticks.
-    pub fn probe_all(&self, probe: &mut Probe) {
-        if probe.done == probe.plan.len() {
-            probe.done = 0;
-        }
-        while probe.done < probe.plan.len() {
-            self.probe_tick(probe);
-        }
     }
 }
