@@ -1,6 +1,7 @@
 //! The workbench's state and everything that changes it. Keys become actions (keys.rs),
-//! `:` lines become commands (command.rs); both end in `App::act` or `App::run_command`.
-//! Drawing (draw/) only reads this state.
+//! `:` lines become commands (command.rs); both end in `App::act` or `App::run_command`
+//! (app/commands.rs); saving, loading and exporting are in app/files.rs. Drawing (draw/) only
+//! reads this state.
 
 use super::colour::ColourMode;
 use super::command::{self, Command, Granularity, WeightView};
@@ -19,8 +20,10 @@ pub use super::workbench::{PatternCursor, Workbench};
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
-const NO_WEIGHTS: &str =
-    "a settling network has no learned weights to save or load; x exports its activations";
+mod commands;
+mod files;
+
+use files::NO_WEIGHTS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Panel {
@@ -384,88 +387,6 @@ impl App {
         }
     }
 
-    fn default_weights_path(&self) -> PathBuf {
-        match self.workbench() {
-            Some(w) => w.weights_path.clone().unwrap_or_else(|| {
-                let stem = w
-                    .sim
-                    .path
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_else(|| "network".into());
-                PathBuf::from(format!("{stem}.weights.ron"))
-            }),
-            None => PathBuf::from("weights.ron"),
-        }
-    }
-
-    fn save(&mut self, path: &Path) -> Result<String, String> {
-        if let Screen::Settle(_) = self.screen {
-            return Err(NO_WEIGHTS.into());
-        }
-        let Screen::Main(w) = &mut self.screen else {
-            return Err("no network open".into());
-        };
-        if w.running() {
-            return Err("running: pause first (space)".into());
-        }
-        w.sim.save_weights(path).map_err(|e| e.to_string())?;
-        w.dirty = false;
-        w.weights_path = Some(path.to_path_buf());
-        Ok(format!(
-            "saved the weights of epoch {} to {}",
-            w.sim.epoch,
-            path.display()
-        ))
-    }
-
-    fn load(&mut self, path: &Path) -> Result<String, String> {
-        if let Screen::Settle(_) = self.screen {
-            return Err(NO_WEIGHTS.into());
-        }
-        let Screen::Main(w) = &mut self.screen else {
-            return Err("no network open".into());
-        };
-        if w.running() {
-            return Err("running: pause first (space)".into());
-        }
-        match w.sim.load_weights(path) {
-            Ok(()) => {
-                w.dirty = false;
-                w.weights_path = Some(path.to_path_buf());
-                w.probe = None;
-                Ok(format!("loaded {} (epoch {})", path.display(), w.sim.epoch))
-            }
-            Err(e) => {
-                self.overlay = Some(Overlay::Error {
-                    title: format!(
-                        "{} was not loaded; the weights are as they were",
-                        path.display()
-                    ),
-                    text: e.to_string(),
-                });
-                Ok(String::new())
-            }
-        }
-    }
-
-    fn export(&mut self, path: &Path) -> Result<String, String> {
-        if let Screen::Settle(b) = &self.screen {
-            crate::error::write_atomically(path, b.history_csv().as_bytes())
-                .map_err(|e| e.to_string())?;
-            return Ok(format!(
-                "wrote the activations of every cycle to {}",
-                path.display()
-            ));
-        }
-        let Some(w) = self.workbench() else {
-            return Err("no network open".into());
-        };
-        let (csv, what) = super::export::csv(w);
-        crate::error::write_atomically(path, csv.as_bytes()).map_err(|e| e.to_string())?;
-        Ok(format!("wrote {what} to {}", path.display()))
-    }
-
     fn prompt(&mut self, kind: PromptKind) {
         let input = match kind {
             PromptKind::Save | PromptKind::Load => {
@@ -756,182 +677,6 @@ impl App {
                 None => self.info("this step has no command: follow its text"),
             },
         }
-    }
-
-    /// Runs a `:` line.
-    pub fn run_line(&mut self, line: &str) {
-        match command::parse(line) {
-            Ok(c) => self.run_command(c),
-            Err(e) => self.error(e),
-        }
-    }
-
-    pub fn run_command(&mut self, c: Command) {
-        match c {
-            Command::Help | Command::Keys => {
-                return self.overlay = Some(Overlay::Help { scroll: 0 })
-            }
-            Command::Do(a) => return self.act(a),
-            Command::Quit(force) => return self.request_quit(force),
-            Command::Save(path) => {
-                let path = path
-                    .map(PathBuf::from)
-                    .unwrap_or_else(|| self.default_weights_path());
-                let r = self.save(&path);
-                return self.report(r);
-            }
-            Command::Load(path) => {
-                let r = self.load(Path::new(&path));
-                return self.report(r);
-            }
-            Command::Export(path) => {
-                let path = path.map(PathBuf::from).unwrap_or_else(|| {
-                    let panel = match &self.screen {
-                        Screen::Settle(_) => "cycles",
-                        _ => self.workbench().map_or("view", |w| w.focus.title()),
-                    };
-                    PathBuf::from(format!("pdp-{panel}.csv"))
-                });
-                let r = self.export(&path);
-                return self.report(r);
-            }
-            _ => {}
-        }
-        if let Screen::Settle(b) = &mut self.screen {
-            let r = b.command(c);
-            return self.report(r);
-        }
-        let Screen::Main(w) = &mut self.screen else {
-            return self.error("open a network first");
-        };
-        let r = match c {
-            Command::Step(g, n) => w.step(g, n),
-            Command::Run => w.start(Goal::Forever),
-            Command::Pause => {
-                w.stop();
-                Ok("paused".into())
-            }
-            Command::Criterion => return self.act(Action::RunCriterion),
-            Command::Reset => return self.act(Action::Reset),
-            Command::Seed(s) => {
-                w.stop();
-                let seed = s.unwrap_or(w.sim.seed.wrapping_add(1));
-                w.sim.reset(seed);
-                w.probe = None;
-                w.dirty = false;
-                Ok(format!("reset from seed {seed}"))
-            }
-            Command::Set(name, value) => w.set_param(&name, &value),
-            Command::Inspect(kind, layer) => {
-                let layer = match layer {
-                    Some(name) => match w.sim.net.layer_index(&name) {
-                        Some(l) => Some(l),
-                        None => return self.error(format!("no layer `{name}`")),
-                    },
-                    None => None,
-                };
-                let ins = w
-                    .inspect
-                    .get_or_insert_with(|| super::inspect::Inspect::new(&w.sim));
-                if let Some(k) = kind {
-                    ins.kind = k;
-                }
-                if let Some(l) = layer {
-                    ins.layer = l;
-                }
-                Ok(format!(
-                    "inspect: {} of `{}`",
-                    ins.kind.name(),
-                    w.sim.net.layers[ins.layer].name
-                ))
-            }
-            Command::Focus(name) => {
-                if let Some(p) = PANELS.iter().find(|p| p.title() == name) {
-                    w.focus = *p;
-                }
-                Ok(String::new())
-            }
-            Command::Mode(test) => {
-                w.test_mode = test;
-                Ok(if test { "test mode" } else { "train mode" }.into())
-            }
-            Command::View(v) => {
-                w.weight_view = v;
-                w.sim.record_changes =
-                    v == WeightView::Change || w.sim.spec.training.rule.is_local();
-                Ok(String::new())
-            }
-            Command::Projection(name) => {
-                let net = &w.sim.net;
-                let found = net.projections.iter().position(|p| {
-                    let full = format!("{}<-{}", net.layers[p.to].name, net.layers[p.from].name);
-                    full == name || net.layers[p.to].name == name
-                });
-                match found {
-                    Some(p) => {
-                        w.select_projection(p);
-                        Ok(String::new())
-                    }
-                    None => Err(format!("no projection `{name}`")),
-                }
-            }
-            Command::Present(set, name) => {
-                let index = w.sim.set(set).and_then(|s| {
-                    (0..s.len()).find(|&i| s.name(i) == name).or_else(|| {
-                        name.trim_start_matches('#')
-                            .parse::<usize>()
-                            .ok()
-                            .filter(|&n| n >= 1 && n <= s.len())
-                            .map(|n| n - 1)
-                    })
-                });
-                match index {
-                    Some(i) => w.present(set, i),
-                    None => Err(format!("no pattern `{name}`")),
-                }
-            }
-            Command::Patterns(set, path) => {
-                if w.running() {
-                    Err("running: pause first (space)".into())
-                } else {
-                    match w.sim.use_patterns(set, Path::new(&path)) {
-                        Ok(()) => {
-                            w.probe = None;
-                            w.column = 0;
-                            w.patterns.index = 0;
-                            let which = if set == SetKind::Train {
-                                "training"
-                            } else {
-                                "test"
-                            };
-                            Ok(format!(
-                                "the {which} set is now {path}; the epoch starts again"
-                            ))
-                        }
-                        Err(e) => {
-                            self.overlay = Some(Overlay::Error {
-                                title: format!(
-                                    "{path} was not used; the patterns are as they were"
-                                ),
-                                text: e.to_string(),
-                            });
-                            Ok(String::new())
-                        }
-                    }
-                }
-            }
-            Command::Input(_) | Command::Clamp(..) | Command::Clear | Command::Watch(_) => {
-                Err("inputs, clamps and plotted units are for settling networks".into())
-            }
-            Command::Help
-            | Command::Keys
-            | Command::Do(_)
-            | Command::Quit(_)
-            | Command::Save(_)
-            | Command::Load(_)
-            | Command::Export(_) => unreachable!(),
-        };
-        self.report(r);
     }
 
     fn on_mouse(&mut self, m: MouseEvent) {
