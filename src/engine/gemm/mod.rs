@@ -208,6 +208,16 @@ pub fn gemm(alpha: f32, a: Mat, b: Mat, beta: f32, c: MatMut) {
     }
 }
 
+/// alpha s + beta old; with beta = 0, old plays no part (it may be anything, NaN too).
+#[inline(always)]
+fn combine(alpha: f32, s: f32, beta: f32, old: f32) -> f32 {
+    if beta == 0.0 {
+        alpha * s
+    } else {
+        beta * old + alpha * s
+    }
+}
+
 fn scale(c: &mut [f32], beta: f32) {
     if beta == 0.0 {
         c.fill(0.0);
@@ -246,11 +256,7 @@ fn matvec(alpha: f32, a: Mat, x: Mat, beta: f32, y: &mut [f32]) {
         for (i, yi) in y.iter_mut().enumerate() {
             let row = &a.data[i * a.rs..i * a.rs + k];
             let dot = dot(row, xv);
-            *yi = if beta == 0.0 {
-                alpha * dot
-            } else {
-                beta * *yi + alpha * dot
-            };
+            *yi = combine(alpha, dot, beta, *yi);
         }
     }
 }
@@ -361,11 +367,7 @@ fn small_in(alpha: f32, a: Mat, b: Mat, beta: f32, c: MatMut, scratch: &mut Vec<
             }
             let out = &mut c.data[j * m..(j + 1) * m];
             for (o, &si) in out.iter_mut().zip(sum.iter()) {
-                *o = if beta == 0.0 {
-                    alpha * si
-                } else {
-                    beta * *o + alpha * si
-                };
+                *o = combine(alpha, si, beta, *o);
             }
         }
         return;
@@ -390,11 +392,7 @@ fn small_in(alpha: f32, a: Mat, b: Mat, beta: f32, c: MatMut, scratch: &mut Vec<
         for i in 0..m {
             let s = dot(&rows[i * k..(i + 1) * k], col);
             let o = &mut c.data[i + j * m];
-            *o = if beta == 0.0 {
-                alpha * s
-            } else {
-                beta * *o + alpha * s
-            };
+            *o = combine(alpha, s, beta, *o);
         }
     }
 }

@@ -2,8 +2,7 @@
 //! each, and the gates' error signals on the way back. The window, the products and the
 //! summed changes are the parent module's, shared with the other layers in time.
 
-use super::{net_input, Window};
-use crate::engine::gemm::{gemm, Mat, MatMut};
+use super::{add_recurrent, net_input, Window};
 use crate::engine::net::{Network, Param, GATES};
 use crate::engine::wide::wide;
 use nalgebra::DMatrix;
@@ -130,17 +129,7 @@ pub fn gate(net: &Network, params: &[Param], w: &mut Window, l: usize, t: usize,
                     DMatrix::zeros(0, 0),
                 );
                 net_input(net, params, &w.steps[t], l, 0, GATES * rows, &mut z);
-                let rec = &params[net.projections
-                    [layer.recurrent.expect("an LSTM layer has its projection")]
-                .param]
-                    .value;
-                gemm(
-                    1.0,
-                    Mat::of(rec),
-                    Mat::cols(w.prev(l, t), n),
-                    1.0,
-                    MatMut::of(&mut z),
-                );
+                add_recurrent(net, params, w, l, t, &mut z);
                 Some(z)
             } else {
                 None

@@ -177,18 +177,7 @@ pub fn forward(net: &Network, params: &[Param], w: &mut Window, l: usize, t: usi
             let rows = layer.size;
             let mut z = std::mem::replace(&mut w.steps[t].net_input[l], DMatrix::zeros(0, 0));
             net_input(net, params, &w.steps[t], l, 0, rows, &mut z);
-            let rec = &params[net.projections[layer
-                .recurrent
-                .expect("a recurrent layer has its projection")]
-            .param]
-                .value;
-            gemm(
-                1.0,
-                Mat::of(rec),
-                Mat::cols(w.prev(l, t), n),
-                1.0,
-                MatMut::cols(&mut z, n),
-            );
+            add_recurrent(net, params, w, l, t, &mut z);
             activation::forward(
                 layer.activation,
                 &z.as_slice()[..rows * n],
@@ -199,6 +188,31 @@ pub fn forward(net: &Network, params: &[Param], w: &mut Window, l: usize, t: usi
         }
         Kind::Context { .. } | Kind::Lstm { .. } => {}
     }
+}
+
+/// z += U h(t-1): what layer `l`'s own last state (its activation at window step t - 1) adds
+/// to its net input at step `t`, through its recurrent matrix (all four gates' rows for LSTM
+/// cells).
+fn add_recurrent(
+    net: &Network,
+    params: &[Param],
+    w: &Window,
+    l: usize,
+    t: usize,
+    z: &mut DMatrix<f32>,
+) {
+    let p = net.layers[l]
+        .recurrent
+        .expect("a layer in time has its own projection");
+    let rec = &params[net.projections[p].param].value;
+    let n = w.steps[t].cols;
+    gemm(
+        1.0,
+        Mat::of(rec),
+        Mat::cols(w.prev(l, t), n),
+        1.0,
+        MatMut::cols(z, n),
+    );
 }
 
 /// The net input of rows `start..start + rows` of layer `l` from the layers projecting to it

@@ -1,6 +1,6 @@
 //! Weights saved and loaded, and values exported, from a key or a command.
 
-use super::{App, Overlay, Screen};
+use super::{App, Overlay, Screen, Workbench};
 use std::path::{Path, PathBuf};
 
 pub(super) const NO_WEIGHTS: &str =
@@ -22,7 +22,8 @@ impl App {
         }
     }
 
-    pub(super) fn save(&mut self, path: &Path) -> Result<String, String> {
+    /// The open network's workbench, if its weights can be saved or loaded now.
+    fn idle_workbench(&mut self) -> Result<&mut Workbench, String> {
         if let Screen::Settle(_) = self.screen {
             return Err(NO_WEIGHTS.into());
         }
@@ -32,6 +33,11 @@ impl App {
         if w.running() {
             return Err("running: pause first (space)".into());
         }
+        Ok(w)
+    }
+
+    pub(super) fn save(&mut self, path: &Path) -> Result<String, String> {
+        let w = self.idle_workbench()?;
         w.sim.save_weights(path).map_err(|e| e.to_string())?;
         w.dirty = false;
         w.weights_path = Some(path.to_path_buf());
@@ -43,15 +49,7 @@ impl App {
     }
 
     pub(super) fn load(&mut self, path: &Path) -> Result<String, String> {
-        if let Screen::Settle(_) = self.screen {
-            return Err(NO_WEIGHTS.into());
-        }
-        let Screen::Main(w) = &mut self.screen else {
-            return Err("no network open".into());
-        };
-        if w.running() {
-            return Err("running: pause first (space)".into());
-        }
+        let w = self.idle_workbench()?;
         match w.sim.load_weights(path) {
             Ok(()) => {
                 w.dirty = false;
