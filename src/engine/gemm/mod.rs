@@ -5,46 +5,77 @@
 //! because nalgebra's `tr_mul`/`gemm_tr` never reach sgemm (about ten times slower) and its
 //! transposed views with five or fewer columns read out of bounds (nalgebra issue 1616).
 //! Vectors and tiny matrices (per-pattern training, XOR) take plain loops, where sgemm's
-//! packing would cost more than the arithmetic. Where the processor has AVX-512, products
-//! whose A has contiguous columns and fits the level-2 cache (an LSTM's recurrent matrix at
-//! every step, a window's summed changes) take `avx512::panel`, which reads A unpacked. The
-//! choice depends on the shapes and the processor alone, so on one machine the same shapes
-//! always give the same bits.
+//! packing would cost more than the arithmetic. Where the processor has AVX-512 or AVX2 with
+//! FMA, products whose A has contiguous columns and fits the level-2 cache (an LSTM's
+//! recurrent matrix at every step, a window's summed changes) take `panel`, which reads A
+//! unpacked. The choice depends on the shapes and the processor alone, so on one machine the
+//! same shapes always give the same bits.
 
 use super::wide::wide;
 use nalgebra::DMatrix;
 
 #[cfg(target_arch = "x86_64")]
-mod avx512;
+mod panel;
 
 /// Below this many multiply-adds a product runs as plain loops.
 const SMALL: usize = 4096;
 
-/// Up to this many elements of A (a megabyte: A stays in the level-2 cache while each block
-/// of C is summed), a product with A's columns contiguous reads them where they lie
-/// (`avx512::panel`) rather than packing them for sgemm, where the processor can.
-const PANEL: usize = 1 << 18;
+/// Which `panel` kernel this processor can run, if any (checked once, then cached by the
+/// standard library).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+enum Panel {
+    Avx512,
+    Avx2,
+}
 
-#[cfg(target_arch = "x86_64")]
-fn has_avx512() -> bool {
-    std::arch::is_x86_feature_detected!("avx512f")
+impl Panel {
+    /// Up to this many elements of A, a product with A's columns contiguous reads them where
+    /// they lie (`panel`) rather than packing them for sgemm: A must stay in the level-2
+    /// cache while each block of C is summed. A megabyte on processors with AVX-512 (which
+    /// have at least that), 256 KB on the others (laptops with half a megabyte).
+    fn limit(self) -> usize {
+        match self {
+            Panel::Avx512 => 1 << 18,
+            Panel::Avx2 => 1 << 16,
+        }
+    }
 }
 
 #[cfg(target_arch = "x86_64")]
-fn panel(alpha: f32, a: Mat, b: Mat, beta: f32, c: &mut [f32]) {
-    // SAFETY: only called when the processor has AVX-512F, with the shapes `gemm` checked and
-    // operands whose every element lies inside its slice (the `Mat` constructors assert it).
-    unsafe { avx512::panel(alpha, a, b, beta, c) }
+fn panel_kernel() -> Option<Panel> {
+    if std::arch::is_x86_feature_detected!("avx512f") {
+        Some(Panel::Avx512)
+    } else if std::arch::is_x86_feature_detected!("avx2")
+        && std::arch::is_x86_feature_detected!("fma")
+    {
+        Some(Panel::Avx2)
+    } else {
+        None
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+fn panel(kernel: Panel, alpha: f32, a: Mat, b: Mat, beta: f32, c: &mut [f32]) {
+    // SAFETY: `kernel` is one `panel_kernel` found on this processor (or, in the tests, one
+    // it has); the shapes are `gemm`'s, checked, and every element of the operands lies
+    // inside its slice (the `Mat` constructors assert it).
+    unsafe {
+        match kernel {
+            Panel::Avx512 => panel::avx512(alpha, a, b, beta, c),
+            Panel::Avx2 => panel::avx2(alpha, a, b, beta, c),
+        }
+    }
 }
 
 #[cfg(not(target_arch = "x86_64"))]
-fn has_avx512() -> bool {
-    false
+fn panel_kernel() -> Option<Panel> {
+    None
 }
 
 #[cfg(not(target_arch = "x86_64"))]
-fn panel(_: f32, _: Mat, _: Mat, _: f32, _: &mut [f32]) {
-    unreachable!("no AVX-512 off x86-64")
+fn panel(_: Panel, _: f32, _: Mat, _: Mat, _: f32, _: &mut [f32]) {
+    unreachable!("no panel kernel off x86-64")
 }
 
 /// A read-only operand: column-major storage seen as-is or transposed.
@@ -181,8 +212,8 @@ pub fn gemm(alpha: f32, a: Mat, b: Mat, beta: f32, c: MatMut) {
         // the weights from that input, summed over a window): packing for sgemm costs more
         // than the products, which the loops below do column by column, skipping zeros.
         small(alpha, a, b, beta, c);
-    } else if a.rs == 1 && m * k <= PANEL && has_avx512() {
-        panel(alpha, a, b, beta, c.data);
+    } else if let Some(kernel) = panel_kernel().filter(|p| a.rs == 1 && m * k <= p.limit()) {
+        panel(kernel, alpha, a, b, beta, c.data);
     } else {
         // SAFETY: the asserts above and in the constructors guarantee that every element
         // (i, j) addressed through the strides lies inside its slice, for i < rows, j < cols;
@@ -474,6 +505,72 @@ mod tests {
                         err < 1e-3 * (k as f32).sqrt(),
                         "{m}x{k}x{n} ta={ta} tb={tb} alpha={alpha} beta={beta}: error {err}"
                     );
+                }
+            }
+        }
+    }
+
+    /// Both panel kernels, where the processor has them, against a plain product, and
+    /// against each other bit for bit (the same fused multiply-adds in the same order).
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn the_panel_kernels_match_a_plain_product_and_each_other() {
+        let kernels: Vec<Panel> = [Panel::Avx512, Panel::Avx2]
+            .into_iter()
+            .filter(|k| match k {
+                Panel::Avx512 => std::arch::is_x86_feature_detected!("avx512f"),
+                Panel::Avx2 => {
+                    std::arch::is_x86_feature_detected!("avx2")
+                        && std::arch::is_x86_feature_detected!("fma")
+                }
+            })
+            .collect();
+        for &(m, k, n) in &[
+            (256, 64, 16),
+            (61, 37, 13),
+            (7, 5, 3),
+            (100, 30, 9),
+            (24, 8, 4),
+        ] {
+            for tb in [false, true] {
+                let a = filled(m, k, 1);
+                let b = if tb { filled(n, k, 2) } else { filled(k, n, 2) };
+                let bm = if tb { Mat::of(&b).t() } else { Mat::of(&b) };
+                let want = naive(&a, &if tb { b.transpose() } else { b.clone() });
+                let c0 =
+                    DMatrix::from_fn(m, n, |i, j| if (i + j) % 5 == 0 { f32::NAN } else { 0.5 });
+                let mut results = Vec::new();
+                for &kernel in &kernels {
+                    for (alpha, beta) in [(1.0, 0.0), (-0.5, 1.0), (2.0, 0.25)] {
+                        let mut c = if beta == 0.0 {
+                            c0.clone()
+                        } else {
+                            DMatrix::from_element(m, n, 0.5)
+                        };
+                        let old = c.clone();
+                        panel(kernel, alpha, Mat::of(&a), bm, beta, c.as_mut_slice());
+                        // With beta = 0 the old values (NaN among them) play no part.
+                        let expect = if beta == 0.0 {
+                            &want * alpha
+                        } else {
+                            &want * alpha + old * beta
+                        };
+                        let err = (&c - &expect).abs().max();
+                        assert!(
+                            err < 1e-3 * (k as f32).sqrt(),
+                            "{kernel:?} {m}x{k}x{n} tb={tb}: {err}"
+                        );
+                        results.push(c);
+                    }
+                }
+                if kernels.len() == 2 {
+                    let (x, y) = results.split_at(3);
+                    for (p, q) in x.iter().zip(y) {
+                        assert!(p
+                            .iter()
+                            .zip(q.iter())
+                            .all(|(u, v)| u.to_bits() == v.to_bits()));
+                    }
                 }
             }
         }
