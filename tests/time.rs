@@ -238,6 +238,36 @@ fn lstm_ticks_name_each_gate_at_each_step() {
     assert_eq!(fresh.params[b].value.as_slice()[4..8], [1.0; 4]);
 }
 
+/// The ticks listed before the first one runs (the workbench's ticks panel) are the window's
+/// that then run, with the same names: a batch of LSTM sequences, one per pattern, and a
+/// truncated window of a simple recurrent network on one long sequence.
+#[test]
+fn the_ticks_listed_before_the_first_are_those_that_run() {
+    let lstm = r#"Network(name: "lstm", layers: [
+            Layer(name: "x", size: 3), Layer(name: "cells", size: 4, kind: Lstm), Layer(name: "y", size: 2),
+        ],
+        projections: [Projection(from: "x", to: "cells"), Projection(from: "cells", to: "cells"), Projection(from: "cells", to: "y")],
+        training: Training(update: UPDATE))"#;
+    for update in ["Batch(2)", "Pattern"] {
+        let mut t = seq_trainer(&lstm.replace("UPDATE", update), sequences(3, 2, false));
+        let (before, done) = t.timeline();
+        assert_eq!(done, 0);
+        let names: Vec<String> = before.iter().map(|&p| t.describe(p)).collect();
+        t.tick().unwrap();
+        let (plan, done) = t.timeline();
+        assert_eq!((before, done), (plan.clone(), 1), "{update}");
+        let after: Vec<String> = plan.iter().map(|&p| t.describe(p)).collect();
+        assert_eq!(names, after, "{update}");
+    }
+    let mut t = Trainer::open(Path::new("networks/letters.ron")).unwrap();
+    let (before, _) = t.timeline();
+    let first = t.describe(before[0]);
+    t.tick().unwrap();
+    assert_eq!(t.timeline().0, before);
+    assert_eq!(first, t.describe(before[0]));
+    assert_eq!(first, "t=1 present d");
+}
+
 #[test]
 fn ticks_and_the_fast_path_give_the_same_bits() {
     let text = r#"Network(name: "lstm", layers: [

@@ -50,11 +50,11 @@ impl SeqRun {
 }
 
 /// A set's sequences: its own, or all its patterns as one stream.
-pub fn sequences(set: &PatternSet) -> Vec<(usize, usize)> {
+pub fn sequences(set: &PatternSet) -> std::borrow::Cow<'_, [(usize, usize)]> {
     if set.sequences.is_empty() {
-        vec![(0, set.len())]
+        std::borrow::Cow::Owned(vec![(0, set.len())])
     } else {
-        set.sequences.clone()
+        std::borrow::Cow::Borrowed(&set.sequences)
     }
 }
 
@@ -176,32 +176,34 @@ pub fn forward_tick(
     }
 }
 
+/// The next window of a network in time (see `Trainer::next_window`).
+pub(super) struct NextWindow {
+    /// The block of sequences it starts, when the last block is done.
+    pub(super) block: Option<Vec<usize>>,
+    longest: usize,
+    len: usize,
+    epoch_ends: bool,
+}
+
 impl Trainer {
     /// Starts the next window: of the block's sequences, or of the next block's.
     pub(super) fn seq_begin(&mut self) {
+        let next = self.next_window();
         let seqs = sequences(&self.train);
-        let n_seq = seqs.len();
-        let block_size = match self.spec.training.update {
-            Update::Pattern => 1,
-            Update::Batch(b) => b.max(1),
-            Update::Epoch => MAX_BLOCK,
-        }
-        .min(n_seq);
         let mut run = self.seq.take().expect("a network in time has its run");
         if run.fresh {
             self.params.iter_mut().for_each(|p| p.clear_grad());
             run.targets = 0;
             run.fresh = false;
         }
-        let new_block = run.block.is_empty() || run.offset >= run.longest;
-        if new_block {
-            let end = (run.next + block_size).min(n_seq);
-            run.block = self.order[run.next..end].to_vec();
-            run.next = end;
+        let new_block = next.block.is_some();
+        if let Some(block) = next.block {
+            run.next += block.len();
+            run.longest = next.longest;
+            run.block = block;
             run.offset = 0;
-            run.longest = run.block.iter().map(|&q| seqs[q].1).max().unwrap_or(0);
         }
-        let len = window_size(&self.spec, &self.net, run.longest).min(run.longest - run.offset);
+        let len = next.len;
         let cols = run.block.len();
         if run.window.active.first().is_none_or(|a| a.len() != cols) || run.window.capacity() < len
         {
@@ -222,6 +224,47 @@ impl Trainer {
             run.offset,
             len,
         );
+        run.offset += len;
+        self.seq = Some(run);
+        self.plan = self.window_plan(len, next.epoch_ends);
+        self.next = 0;
+        if self.epoch_start.is_none() {
+            self.epoch_start = Some(std::time::Instant::now());
+        }
+    }
+
+    /// Where the next window lies: a new block of sequences when the last is done, how many
+    /// steps, and whether it ends the epoch. Changes nothing.
+    pub(super) fn next_window(&self) -> NextWindow {
+        let seqs = sequences(&self.train);
+        let n_seq = seqs.len();
+        let block_size = match self.spec.training.update {
+            Update::Pattern => 1,
+            Update::Batch(b) => b.max(1),
+            Update::Epoch => MAX_BLOCK,
+        }
+        .min(n_seq);
+        let run = self.seq.as_ref().expect("a network in time has its run");
+        let (block, longest, offset, next) = if run.block.is_empty() || run.offset >= run.longest {
+            let end = (run.next + block_size).min(n_seq);
+            let block = self.order[run.next..end].to_vec();
+            let longest = block.iter().map(|&q| seqs[q].1).max().unwrap_or(0);
+            (Some(block), longest, 0, end)
+        } else {
+            (None, run.longest, run.offset, run.next)
+        };
+        let len = window_size(&self.spec, &self.net, longest).min(longest - offset);
+        NextWindow {
+            block,
+            longest,
+            len,
+            epoch_ends: offset + len >= longest && next >= n_seq,
+        }
+    }
+
+    /// The ticks of a window of `len` steps: every step forward, then backward from the last,
+    /// the changes summed, the update (after every window, or at the epoch's end).
+    fn window_plan(&self, len: usize, epoch_ends: bool) -> Vec<Phase> {
         let mut plan = Vec::new();
         for t in 0..len {
             plan.extend(forward_phases(&self.net, t));
@@ -231,30 +274,34 @@ impl Trainer {
             plan.extend(layers.iter().rev().map(|&l| Phase::StepBackward(l, t)));
         }
         plan.extend(layers.iter().rev().map(|&l| Phase::SumChanges(l)));
-        let last_window = run.offset + len >= run.longest;
-        let last_block = run.next >= n_seq;
-        let epoch_ends = last_window && last_block;
         if self.spec.training.update != Update::Epoch || epoch_ends {
             plan.push(Phase::Update);
         }
         if epoch_ends {
             plan.push(Phase::EndEpoch);
         }
-        run.offset += len;
-        self.seq = Some(run);
-        self.plan = plan;
-        self.next = 0;
-        if self.epoch_start.is_none() {
-            self.epoch_start = Some(std::time::Instant::now());
-        }
+        plan
+    }
+
+    /// The ticks of the window to come, before it begins (what the workbench lists first).
+    pub(super) fn seq_preview(&self) -> Vec<Phase> {
+        let next = self.next_window();
+        self.window_plan(next.len, next.epoch_ends)
     }
 
     /// The window's first step within its sequences (for naming ticks `t=...`).
     pub(super) fn seq_offset(&self) -> usize {
-        self.seq.as_ref().map_or(0, |r| {
-            let len = r.window.len;
-            r.offset.saturating_sub(len)
-        })
+        self.seq_window().0
+    }
+
+    /// The window the ticks name: its first step within its sequences and its length (before
+    /// the first window of an epoch, the one to come).
+    pub(super) fn seq_window(&self) -> (usize, usize) {
+        match self.seq.as_ref() {
+            None => (0, 1),
+            Some(r) if r.block.is_empty() => (0, self.next_window().len),
+            Some(r) => (r.offset.saturating_sub(r.window.len), r.window.len),
+        }
     }
 
     /// Runs a tick of a network in time.

@@ -283,6 +283,9 @@ impl Trainer {
     /// block is done; before the first block, the ticks to come.
     pub fn timeline(&self) -> (Vec<Phase>, usize) {
         if self.plan.is_empty() {
+            if self.seq.is_some() {
+                return (self.seq_preview(), 0);
+            }
             return (self.plan_for(self.next_block_len()), 0);
         }
         (self.plan.clone(), self.next)

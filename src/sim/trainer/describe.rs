@@ -71,7 +71,15 @@ impl Trainer {
             Phase::StepPresent(t) => {
                 let at = self.seq_offset() + t + 1;
                 match self.seq.as_ref() {
-                    Some(r) if r.window.active.first().is_some_and(|a| a.len() == 1) => {
+                    // Before the first window: the one to come.
+                    Some(r) if r.block.is_empty() => match self.next_window().block {
+                        Some(b) if b.len() == 1 => {
+                            let first = crate::sim::sequence::sequences(&self.train)[b[0]].0;
+                            format!("t={at} present {}", self.train.name(first + t))
+                        }
+                        b => format!("t={at} present {} sequences", b.map_or(0, |b| b.len())),
+                    },
+                    Some(r) if r.block.len() == 1 => {
                         let p = r.window.patterns.get(t).map_or(0, |p| p[0]);
                         format!("t={at} present {}", self.train.name(p))
                     }
@@ -117,8 +125,8 @@ impl Trainer {
                 format!("t={} backward {}", self.seq_offset() + t + 1, name(l))
             }
             Phase::SumChanges(l) => {
-                let first = self.seq_offset() + 1;
-                let len = self.seq.as_ref().map_or(1, |r| r.window.len);
+                let (offset, len) = self.seq_window();
+                let first = offset + 1;
                 format!(
                     "changes into {} summed over t={first}..{}",
                     name(l),
