@@ -343,10 +343,32 @@ fn the_workbench_shows_steps_the_context_beside_its_layer_and_the_time_view() {
         t.contains("time · output over t=1..1"),
         "the selection follows the tick: {t}"
     );
-    // Through a few windows: the error at each recent step is plotted.
+    // Through a few windows: the error at each recent step is plotted, and the time view
+    // shows the steps before the window (each window here is one step).
     common::command(&mut a, "step pattern 30");
     let t = common::text(&common::render(&a, 140, 40));
     assert!(t.contains("pss by step"), "{t}");
+    assert!(t.contains("time · output over t=1..30"), "{t}");
+    let trail = &a.workbench().unwrap().sim.seq.as_ref().unwrap().trail;
+    assert_eq!(trail.as_ref().map(|tr| tr.steps.len()), Some(29));
+    // The trail keeps the latest steps; the view shows as many as it is wide.
+    common::command(&mut a, "step pattern 200");
+    let trail = a
+        .workbench()
+        .unwrap()
+        .sim
+        .seq
+        .as_ref()
+        .unwrap()
+        .trail
+        .as_ref();
+    assert_eq!(
+        trail.map(|tr| (tr.first, tr.steps.len())),
+        Some((109, 120)),
+        "steps 110..229 before the window at 230"
+    );
+    let t = common::text(&common::render(&a, 140, 40));
+    assert!(t.contains("..230 · y weights"), "{t}");
     // An LSTM's time view shows its gates and cell over the steps.
     let mut a = app("lag-lstm");
     for _ in 0..5 {

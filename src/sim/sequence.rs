@@ -10,14 +10,87 @@ use crate::engine::loss::Correctness;
 use crate::engine::net::{Kind, Network, Param};
 use crate::engine::recurrent::{self, Window, GATE_TICKS};
 use crate::spec::{NetworkSpec, Update};
+use nalgebra::DMatrix;
 
 /// The most steps a window holds: longer sequences run in windows of this many.
 pub const MAX_WINDOW: usize = 1000;
+
+/// The most steps a trail keeps.
+pub const TRAIL: usize = 120;
+
+/// The steps of the block's sequences before the current window, when windows are shorter
+/// than the sequences (a simple recurrent network learns at every step): what the time view
+/// draws to the left of the window, so that a layer's recent history shows and not only the
+/// window's one step. Kept only when asked for (`Trainer::keep_trail`, by the workbench);
+/// nothing reads it back.
+#[derive(Debug, Clone, Default)]
+pub struct Trail {
+    /// The oldest step's place in its sequences (0-based).
+    pub first: usize,
+    pub steps: std::collections::VecDeque<TrailStep>,
+}
+
+/// One step of a trail: every layer's activation (one column per sequence) and, for LSTM
+/// layers, the four gates and the cell state.
+#[derive(Debug, Clone)]
+pub struct TrailStep {
+    pub activation: Vec<DMatrix<f32>>,
+    pub cells: Vec<Option<[DMatrix<f32>; 5]>>,
+}
+
+impl Trail {
+    /// Appends the window's steps (the oldest go once there are more than `TRAIL`), reusing
+    /// the storage of the ones that go.
+    fn extend(&mut self, w: &Window) {
+        for t in 0..w.len {
+            let mut step = if self.steps.len() >= TRAIL {
+                self.first += 1;
+                self.steps.pop_front().expect("a full trail has steps")
+            } else {
+                TrailStep {
+                    activation: Vec::new(),
+                    cells: Vec::new(),
+                }
+            };
+            refill(&mut step.activation, w.steps[t].activation.iter());
+            step.cells.resize(w.cells[t].len(), None);
+            for (kept, cells) in step.cells.iter_mut().zip(&w.cells[t]) {
+                match (kept.as_mut(), cells) {
+                    (Some(k), Some(c)) if k[4].shape() == c.c.shape() => {
+                        for (d, m) in k.iter_mut().zip(c.gates.iter().chain([&c.c])) {
+                            d.as_mut_slice().copy_from_slice(m.as_slice());
+                        }
+                    }
+                    (_, Some(c)) => {
+                        let [i, f, g, o] = &c.gates;
+                        *kept = Some([i.clone(), f.clone(), g.clone(), o.clone(), c.c.clone()]);
+                    }
+                    (_, None) => *kept = None,
+                }
+            }
+            self.steps.push_back(step);
+        }
+    }
+}
+
+/// Makes `dst` a copy of the matrices of `src`, in the storage it has where the shapes agree.
+fn refill<'a>(dst: &mut Vec<DMatrix<f32>>, src: impl ExactSizeIterator<Item = &'a DMatrix<f32>>) {
+    dst.truncate(src.len());
+    for (i, m) in src.enumerate() {
+        match dst.get_mut(i) {
+            Some(d) if d.shape() == m.shape() => d.as_mut_slice().copy_from_slice(m.as_slice()),
+            Some(d) => *d = m.clone(),
+            None => dst.push(m.clone()),
+        }
+    }
+}
 
 /// Where training stands in a sequence set.
 #[derive(Debug, Clone)]
 pub struct SeqRun {
     pub window: Window,
+    /// The steps before the window, when they are kept (see `Trail`).
+    pub trail: Option<Trail>,
     /// The block's sequences (indices into the set's sequences), in column order.
     pub block: Vec<usize>,
     /// The first step of the window within the block's sequences.
@@ -38,6 +111,7 @@ impl SeqRun {
     pub fn new(net: &Network) -> SeqRun {
         SeqRun {
             window: Window::new(net, 1, 1),
+            trail: None,
             block: Vec::new(),
             offset: 0,
             longest: 0,
@@ -213,7 +287,14 @@ impl Trainer {
         }
         if new_block {
             run.window.restart();
+            if let Some(trail) = &mut run.trail {
+                trail.steps.clear();
+                trail.first = 0;
+            }
         } else {
+            if let Some(trail) = &mut run.trail {
+                trail.extend(&run.window);
+            }
             run.window.carry();
         }
         fill_window(

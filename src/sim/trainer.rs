@@ -692,6 +692,14 @@ impl Trainer {
         }
     }
 
+    /// Keeps, for a network in time, the steps before each window for the time view to show
+    /// (see `sequence::Trail`); the numbers computed are the same either way.
+    pub fn keep_trail(&mut self) {
+        if let Some(run) = &mut self.seq {
+            run.trail.get_or_insert_with(Default::default);
+        }
+    }
+
     /// Trains (or tests) on another pattern file from now on; the weights stay as they are
     /// and the epoch under way starts again. A file that does not fit changes nothing.
     pub fn use_patterns(&mut self, kind: SetKind, path: &Path) -> Result<()> {

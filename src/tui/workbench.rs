@@ -67,6 +67,8 @@ impl Workbench {
         if let Some(w) = weights {
             sim.load_weights(w)?;
         }
+        // The time view shows a layer's recent steps, not only the window's.
+        sim.keep_trail();
         // Local rules show each update's change beside the weights.
         sim.record_changes = sim.spec.training.rule.is_local();
         let output = sim.net.output;

@@ -1,6 +1,7 @@
 //! The time view of a network in time: the selected layer's units (rows) over the steps of
-//! the current window (columns, time running left to right); for LSTM cells, the four gates
-//! and the cell state, each over the steps.
+//! the current window (columns, time running left to right), after the steps kept from
+//! before it when windows are short (a simple recurrent network's recent history); for LSTM
+//! cells, the four gates and the cell state, each over the steps.
 
 use super::heatmap::Grid;
 use super::panel_block;
@@ -20,16 +21,23 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, w: &Workbench, focused: bool
         return;
     };
     let win = &run.window;
-    let steps = win.len;
+    // The steps kept from before the window (a short window's history), then the window's.
+    let trail = run.trail.as_ref().filter(|tr| !tr.steps.is_empty());
+    let held = trail.map_or(0, |tr| tr.steps.len());
+    let steps = held + win.len;
     let col = w
         .column
         .min(win.active.first().map_or(1, Vec::len).saturating_sub(1));
-    let first = run.offset.saturating_sub(steps) + 1;
+    let first = trail.map_or(run.offset.saturating_sub(win.len), |tr| tr.first) + 1;
+    let n = layer.size;
+    // As many of the latest steps as the panel is wide (a column of characters each).
+    let width = area.width.saturating_sub(2) as usize;
+    let skip = steps.saturating_sub(width.max(1));
     let block = panel_block(
         format!(
             "time · {} over t={}..{} · y weights",
             layer.name,
-            first,
+            first + skip,
             first + steps.saturating_sub(1)
         ),
         focused,
@@ -40,16 +48,28 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, w: &Workbench, focused: bool
         f.render_widget(Paragraph::new("No step yet: t steps a tick."), inner);
         return;
     }
-    let n = layer.size;
     // The step the last tick worked on.
-    let now = w
-        .sim
-        .last_tick()
-        .and_then(crate::sim::step_of)
-        .unwrap_or(steps - 1)
-        .min(steps - 1);
+    let now = held
+        + w.sim
+            .last_tick()
+            .and_then(crate::sim::step_of)
+            .unwrap_or(win.len.saturating_sub(1))
+            .min(win.len.saturating_sub(1));
     let unit = |m: &nalgebra::DMatrix<f32>, t: usize, r: usize| -> Option<f32> {
         (t < steps && r < n).then(|| m.as_slice()[col * n + r])
+    };
+    // A layer's activation at view step t; an LSTM layer's gate k (4: the cell state).
+    let activation = move |t: usize| match trail {
+        Some(tr) if t < held => &tr.steps[t].activation[l],
+        _ => &win.steps[t - held].activation[l],
+    };
+    let part = move |k: usize, t: usize| match trail {
+        Some(tr) if t < held => tr.steps[t].cells[l].as_ref().map(|c| &c[k]),
+        _ => win
+            .cells
+            .get(t - held)
+            .and_then(|c| c[l].as_ref())
+            .map(|c| if k < 4 { &c.gates[k] } else { &c.c }),
     };
     // (label, value at (unit, step), colour map, scale)
     type Part<'a> = (String, Box<dyn Fn(usize, usize) -> Option<f32> + 'a>, Map);
@@ -61,28 +81,18 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, w: &Workbench, focused: bool
                 let map = if k == 2 { Map::Diverging } else { Map::Heat };
                 parts.push((
                     name.to_string(),
-                    Box::new(move |r, t| {
-                        win.cells
-                            .get(t)
-                            .and_then(|c| c[l].as_ref())
-                            .and_then(|c| unit(&c.gates[k], t, r))
-                    }),
+                    Box::new(move |r, t| part(k, t).and_then(|m| unit(m, t, r))),
                     map,
                 ));
             }
             parts.push((
                 "cell state".into(),
-                Box::new(move |r, t| {
-                    win.cells
-                        .get(t)
-                        .and_then(|c| c[l].as_ref())
-                        .and_then(|c| unit(&c.c, t, r))
-                }),
+                Box::new(move |r, t| part(4, t).and_then(|m| unit(m, t, r))),
                 Map::Diverging,
             ));
             parts.push((
                 "output h".into(),
-                Box::new(move |r, t| unit(&win.steps[t].activation[l], t, r)),
+                Box::new(move |r, t| unit(activation(t), t, r)),
                 Map::Diverging,
             ));
         }
@@ -93,7 +103,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, w: &Workbench, focused: bool
             };
             parts.push((
                 "activation".into(),
-                Box::new(move |r, t| unit(&win.steps[t].activation[l], t, r)),
+                Box::new(move |r, t| unit(activation(t), t, r)),
                 map,
             ));
         }
@@ -125,7 +135,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, w: &Workbench, focused: bool
             scale,
             map: *map,
             zoom: 1,
-            origin: (0, 0),
+            origin: (0, skip),
             cursor: Some((w.unit.min(n - 1), now)),
             numbers: false,
             mode: app.colours,
