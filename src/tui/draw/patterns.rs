@@ -66,9 +66,11 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, w: &Workbench, focused: bool
             Some(false) => Span::styled(" ✗", Style::default().fg(Color::Red)),
             None => Span::raw("  "),
         };
+        // The pattern's class, unless it is its name (a word of Elman's sentences).
         let label = set
             .label(i)
             .map(|l| set.classes.get(l).cloned().unwrap_or_default())
+            .filter(|l| *l != set.name(i))
             .map_or(String::new(), |l| format!(" [{l}]"));
         let pointer = if shown == Some((cur.set, i)) {
             "▶"
