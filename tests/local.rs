@@ -376,11 +376,7 @@ fn the_workbench_shows_dw_beside_the_weights_and_switches_sets() {
     assert_eq!(w.sim.spec.training.rule, pdp::spec::Rule::Delta);
     assert_eq!(w.sim.train.name(0), "c1");
     command(&mut app, "step epoch 1");
-    let start = std::time::Instant::now();
-    while app.workbench().unwrap().running() {
-        app.poll();
-        assert!(start.elapsed().as_secs() < 30);
-    }
+    common::settle(&mut app);
     let t = text(&render(&app, 120, 36));
     assert!(t.contains("ndp") && t.contains("vcor"), "{t}");
     // A file that does not fit is refused, and the set stays.

@@ -369,6 +369,12 @@ fn the_workbench_shows_steps_the_context_beside_its_layer_and_the_time_view() {
     );
     let t = common::text(&common::render(&a, 140, 40));
     assert!(t.contains("..230 · y weights"), "{t}");
+    // At the epoch's end the plot is of its last steps (the title says what is plotted).
+    common::command(&mut a, "step epoch");
+    common::settle(&mut a);
+    let t = common::text(&common::render(&a, 140, 40));
+    assert!(t.contains("tss per epoch, pss by step"), "{t}");
+    assert!(t.contains("t=2985"), "{t}");
     // An LSTM's time view shows its gates and cell over the steps.
     let mut a = app("lag-lstm");
     for _ in 0..5 {

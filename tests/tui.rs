@@ -18,18 +18,7 @@ fn open(name: &str) -> App {
     App::new(screen, KeyMap::default(), ColourMode::TrueColor)
 }
 
-/// Waits for a run on the worker (an epoch step, a run to criterion) to end.
-fn settle(app: &mut App) {
-    let start = Instant::now();
-    while app.workbench().is_some_and(|w| w.running()) {
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "the run did not end"
-        );
-        app.poll();
-        std::thread::sleep(Duration::from_millis(1));
-    }
-}
+use common::settle;
 
 fn wb(app: &App) -> &Workbench {
     app.workbench().unwrap()

@@ -10,7 +10,6 @@ use pdp::tui::app::{App, Screen, SettleBench};
 use pdp::tui::colour::ColourMode;
 use pdp::tui::keys::KeyMap;
 use ratatui::style::{Color, Modifier};
-use std::time::{Duration, Instant};
 
 fn open(name: &str) -> App {
     let screen = pdp::tui::open_screen(&network(name), None).unwrap();
@@ -24,19 +23,6 @@ fn bench(app: &App) -> &SettleBench {
     }
 }
 
-/// Polls until a run ends.
-fn finish(app: &mut App) {
-    let start = Instant::now();
-    while bench(app).running() {
-        assert!(
-            start.elapsed() < Duration::from_secs(30),
-            "the run did not end"
-        );
-        app.poll();
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
 fn bits(s: &Settler) -> Vec<u64> {
     s.activation.iter().map(|v| v.to_bits()).collect()
 }
@@ -46,7 +32,7 @@ fn jets_and_sharks_at_80x24_after_probing_art() {
     let mut app = open("jets-sharks");
     command(&mut app, "set speed 0");
     key(&mut app, 'e');
-    finish(&mut app);
+    common::settle(&mut app);
     let buf = render(&app, 80, 24);
     insta::assert_snapshot!(text(&buf));
     let t = text(&buf);
@@ -179,7 +165,7 @@ fn the_screen_computes_what_the_command_line_does() {
         command(&mut app, "seed 5");
         command(&mut app, "set speed 0");
         key(&mut app, 'e');
-        finish(&mut app);
+        common::settle(&mut app);
         let mut s = Settler::open(&network(name)).unwrap();
         s.reset(5);
         s.run(s.spec.cycles, |_| {});

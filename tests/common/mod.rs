@@ -73,6 +73,24 @@ pub fn command(app: &mut App, line: &str) {
     code(app, KeyCode::Enter);
 }
 
+/// Waits for a run on the worker (an epoch step, a run to criterion, settling) to end.
+pub fn settle(app: &mut App) {
+    let start = std::time::Instant::now();
+    let running = |app: &App| match &app.screen {
+        pdp::tui::app::Screen::Main(w) => w.running(),
+        pdp::tui::app::Screen::Settle(b) => b.running(),
+        _ => false,
+    };
+    while running(app) {
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "the run did not end"
+        );
+        app.poll();
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
+
 pub fn render(app: &App, w: u16, h: u16) -> Buffer {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
     t.draw(|f| pdp::tui::draw::draw(f, app)).unwrap();

@@ -1,4 +1,5 @@
-//! The plots panel: error and accuracy per epoch, train and test.
+//! The plots panel: error and accuracy per epoch, train and test; for networks in time, the
+//! error at each recent step.
 
 use super::panel_block;
 use crate::spec::Loss;
@@ -17,7 +18,10 @@ pub fn render(f: &mut Frame, area: Rect, w: &Workbench, focused: bool) {
         Loss::CrossEntropy => "loss",
     };
     let rule = w.sim.spec.training.rule;
-    let block = if w.sim.seq.is_some() {
+    // Networks in time plot the error at each recent step beside the epochs' (accuracy when
+    // there are no recent steps to plot).
+    let steps = recent_steps(w);
+    let block = if steps.is_some() {
         panel_block(format!("{measure} per epoch, pss by step"), focused)
     } else if rule.is_local() && rule.supervised() {
         panel_block(format!("{measure}, ndp and vcor per epoch"), focused)
@@ -27,7 +31,7 @@ pub fn render(f: &mut Frame, area: Rect, w: &Workbench, focused: bool) {
     let inner = block.inner(area);
     f.render_widget(block, area);
     if h.is_empty() {
-        match recent_steps(w) {
+        match steps {
             Some(points) => step_chart(f, inner, &points),
             None => f.render_widget(
                 Paragraph::new("No epoch yet: e trains one, space runs."),
@@ -129,7 +133,7 @@ pub fn render(f: &mut Frame, area: Rect, w: &Workbench, focused: bool) {
             .style(Style::default().fg(Color::DarkGray)),
     );
     f.render_widget(chart, parts[0]);
-    if let Some(points) = recent_steps(w) {
+    if let Some(points) = steps {
         // Networks in time: the error at each recent step, the structure of a sequence.
         step_chart(f, parts[1], &points);
         return;
@@ -200,7 +204,11 @@ fn recent_steps(w: &Workbench) -> Option<Vec<(f64, f64)>> {
     let run = w.sim.seq.as_ref()?;
     let set = &w.sim.train;
     let (start, end) = if set.sequences.len() <= 1 {
-        let end = w.sim.epoch_position().min(set.len());
+        // At an epoch's end, the last steps of the epoch just trained.
+        let end = match w.sim.epoch_position() {
+            0 if !w.sim.history.is_empty() => set.len(),
+            p => p.min(set.len()),
+        };
         (end.saturating_sub(60), end)
     } else {
         let q = *run.block.first()?;
