@@ -200,14 +200,21 @@ fn context_layers_learn_each_step_with_the_copy_held_fixed() {
     assert_eq!(context[2], hidden[1]);
 }
 
-#[test]
-fn lstm_ticks_name_each_gate_at_each_step() {
-    let text = r#"Network(name: "lstm", layers: [
+/// 3 inputs, 4 LSTM cells, 2 outputs, with the given `Training` fields.
+fn small_lstm(training: &str) -> String {
+    format!(
+        r#"Network(name: "lstm", layers: [
             Layer(name: "x", size: 3), Layer(name: "cells", size: 4, kind: Lstm), Layer(name: "y", size: 2),
         ],
         projections: [Projection(from: "x", to: "cells"), Projection(from: "cells", to: "cells"), Projection(from: "cells", to: "y")],
-        training: Training(update: Pattern))"#;
-    let mut t = seq_trainer(text, sequences(3, 2, false));
+        training: Training({training}))"#
+    )
+}
+
+#[test]
+fn lstm_ticks_name_each_gate_at_each_step() {
+    let text = small_lstm("update: Pattern");
+    let mut t = seq_trainer(&text, sequences(3, 2, false));
     let mut names = Vec::new();
     for _ in 0..40 {
         let r = t.tick().unwrap();
@@ -234,7 +241,7 @@ fn lstm_ticks_name_each_gate_at_each_step() {
     assert_eq!(names[38], "t=3 backward y");
     // The forget gate's bias starts at 1.
     let b = t.net.layers[1].bias.unwrap();
-    let fresh = seq_trainer(text, sequences(3, 2, false));
+    let fresh = seq_trainer(&text, sequences(3, 2, false));
     assert_eq!(fresh.params[b].value.as_slice()[4..8], [1.0; 4]);
 }
 
@@ -243,13 +250,9 @@ fn lstm_ticks_name_each_gate_at_each_step() {
 /// truncated window of a simple recurrent network on one long sequence.
 #[test]
 fn the_ticks_listed_before_the_first_are_those_that_run() {
-    let lstm = r#"Network(name: "lstm", layers: [
-            Layer(name: "x", size: 3), Layer(name: "cells", size: 4, kind: Lstm), Layer(name: "y", size: 2),
-        ],
-        projections: [Projection(from: "x", to: "cells"), Projection(from: "cells", to: "cells"), Projection(from: "cells", to: "y")],
-        training: Training(update: UPDATE))"#;
     for update in ["Batch(2)", "Pattern"] {
-        let mut t = seq_trainer(&lstm.replace("UPDATE", update), sequences(3, 2, false));
+        let text = small_lstm(&format!("update: {update}"));
+        let mut t = seq_trainer(&text, sequences(3, 2, false));
         let (before, done) = t.timeline();
         assert_eq!(done, 0);
         let names: Vec<String> = before.iter().map(|&p| t.describe(p)).collect();
