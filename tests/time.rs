@@ -396,6 +396,19 @@ fn the_workbench_shows_steps_the_context_beside_its_layer_and_the_time_view() {
     ] {
         assert!(t.contains(part), "{part}\n{t}");
     }
+    // On a small terminal the units that fit are those around the selected one.
+    for _ in 0..15 {
+        common::code(&mut a, crossterm::event::KeyCode::Right);
+    }
+    assert_eq!(a.workbench().unwrap().unit, 15);
+    let t = common::text(&common::render(&a, 80, 24));
+    assert!(t.contains("input gate · units 15..16 of 20"), "{t}");
+    // Maximized, the time view stays (the weights panel's place is its).
+    common::code(&mut a, crossterm::event::KeyCode::Tab);
+    common::key(&mut a, 'z');
+    let t = common::text(&common::render(&a, 80, 24));
+    assert!(t.contains("time · cells over t=1..14"), "{t}");
+    assert!(!t.contains("network lag-lstm"), "{t}");
     // Test mode runs a whole sequence forward, step by step.
     common::key(&mut a, 'm');
     common::command(&mut a, "present test #14");

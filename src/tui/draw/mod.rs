@@ -154,11 +154,7 @@ fn main_screen(f: &mut Frame, area: Rect, app: &App, w: &Workbench) {
                     .constraints([Constraint::Percentage(50), Constraint::Percentage(50)])
                     .split(parts[0]);
                 draw_panel(f, top[0], app, w, Panel::Network);
-                if w.time_view {
-                    time::render(f, top[1], app, w, w.focus == Panel::Weights);
-                } else {
-                    draw_panel(f, top[1], app, w, Panel::Weights);
-                }
+                draw_panel(f, top[1], app, w, Panel::Weights);
             }
         }
         let bottom = Layout::default()
@@ -183,6 +179,8 @@ fn draw_panel(f: &mut Frame, area: Rect, app: &App, w: &Workbench, p: Panel) {
     let focused = w.focus == p;
     match p {
         Panel::Network => network::render(f, area, app, w, focused),
+        // The time view takes the weights panel's place (y), maximized too.
+        Panel::Weights if w.time_view => time::render(f, area, app, w, focused),
         Panel::Weights => weights::render(f, area, app, w, focused),
         Panel::Patterns => patterns::render(f, area, app, w, focused),
         Panel::Timeline => timeline::render(f, area, w, focused),

@@ -109,12 +109,25 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, w: &Workbench, focused: bool
         }
     }
     let each_h = (inner.height / parts.len() as u16).max(2);
+    // Units that do not fit (two per row of half blocks): the rows around the selected unit.
+    let fit = 2 * (each_h as usize - 1);
+    let unit = w.unit.min(n - 1);
+    let top = if n > fit {
+        ((unit + 1).saturating_sub(fit) & !1).min(n - fit)
+    } else {
+        0
+    };
     let buf = f.buffer_mut();
     for (i, (label, value, map)) in parts.iter().enumerate() {
         let y = inner.y + i as u16 * each_h;
         if y + 1 >= inner.y + inner.height {
             break;
         }
+        let label = if n > fit {
+            format!("{label} · units {}..{} of {n}", top + 1, (top + fit).min(n))
+        } else {
+            label.clone()
+        };
         buf.set_stringn(
             inner.x,
             y,
@@ -135,8 +148,8 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, w: &Workbench, focused: bool
             scale,
             map: *map,
             zoom: 1,
-            origin: (0, skip),
-            cursor: Some((w.unit.min(n - 1), now)),
+            origin: (top, skip),
+            cursor: Some((unit, now)),
             numbers: false,
             mode: app.colours,
             max_cell: 2,
