@@ -308,6 +308,8 @@ pub fn backward(net: &Network, params: &[Param], w: &mut Window, l: usize, t: us
         let rec = layer
             .recurrent
             .map(|p| &params[net.projections[p].param].value);
+        // At the window's last step nothing flows back yet: the moment to transpose the
+        // recurrent matrix for the earlier steps (see `Window::recurrent_t`).
         if let (Some(rec), false, true) = (rec, next, w.len > 1) {
             if w.recurrent_t[l].shape() == (rec.ncols(), rec.nrows()) {
                 rec.transpose_to(&mut w.recurrent_t[l]);
